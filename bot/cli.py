@@ -1,0 +1,50 @@
+"""`files-bot` — the command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="files-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve Slack (and later Rocket.Chat) over HTTP")
+    serve.add_argument("--port", type=int, help="listen port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    if args.command == "serve":
+        if args.port is not None:
+            settings = settings.with_port(args.port)
+        return _serve(settings, args.host)
+    return 2
+
+
+def _serve(settings: Settings, host: str) -> int:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    from bot.server import make_server
+
+    server = make_server(settings, host=host)
+    configured = [name for name, on in {"slack": settings.slack_configured}.items() if on]
+    logging.getLogger("files-bot").info(
+        "files-bot listening on http://%s:%s (platforms: %s; data: %s)",
+        host, server.effective_port, ", ".join(configured) or "none", settings.data_dir,
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

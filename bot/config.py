@@ -1,0 +1,69 @@
+"""All configuration, read from environment variables in this one place (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_signing_secret: str | None
+    slack_client_id: str | None
+    slack_client_secret: str | None
+    slack_api_url: str
+    data_dir: Path
+    public_url_setting: str | None
+    port: int
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        port = int(env.get("PORT") or 3000)
+        api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"
+        return cls(
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_client_id=env.get("SLACK_CLIENT_ID") or None,
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            slack_api_url=api_url,
+            data_dir=Path(env.get("FILES_BOT_DATA_DIR") or "./data"),
+            public_url_setting=(env.get("FILES_BOT_PUBLIC_URL") or "").rstrip("/") or None,
+            port=port,
+            log_level=(env.get("FILES_BOT_LOG_LEVEL") or "INFO").upper(),
+        )
+
+    @property
+    def public_url(self) -> str:
+        """Where browsers and the platforms reach the bot; defaults to this machine's port."""
+        return self.public_url_setting or f"http://localhost:{self.port}"
+
+    @property
+    def slack_missing(self) -> list[str]:
+        """The Slack variables still unset; Slack is served only when this is empty."""
+        wanted = {
+            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            "SLACK_CLIENT_ID": self.slack_client_id,
+            "SLACK_CLIENT_SECRET": self.slack_client_secret,
+        }
+        return [name for name, value in wanted.items() if not value]
+
+    @property
+    def slack_configured(self) -> bool:
+        return not self.slack_missing
+
+    @property
+    def slack_authorize_url(self) -> str:
+        """Slack's consent page sits beside its Web API (`…/api/` → `…/oauth/v2/authorize`), so pointing
+        `SLACK_API_URL` at a stand-in moves both together."""
+        base = self.slack_api_url.removesuffix("/").removesuffix("/api")
+        return f"{base}/oauth/v2/authorize"
+
+    def with_port(self, port: int) -> Settings:
+        return replace(self, port=port)

@@ -1,0 +1,77 @@
+"""The HTTP server: a Flask WSGI app served by waitress (a production server, not Bolt's dev server)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from slack_bolt.adapter.flask import SlackRequestHandler
+from waitress import wasyncore
+from waitress.server import create_server
+
+from bot.config import Settings
+from bot.slack.paths import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
+
+log = logging.getLogger(__name__)
+
+# Slack payloads are a few kilobytes; anything far larger is refused before it is read.
+MAX_BODY_BYTES = 1024 * 1024
+THREADS = 16
+
+
+def create_app(settings: Settings) -> Flask:
+    """Routes for every configured platform, plus `/healthz`."""
+    web = Flask("files-bot")
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    platforms = {"slack": settings.slack_configured}
+
+    if settings.slack_configured:
+        from bot.slack.app import build_app
+
+        slack = SlackRequestHandler(build_app(settings))
+
+        @web.post(EVENTS_PATH)
+        def slack_events() -> Response:
+            return slack.handle(request)
+
+        @web.get(INSTALL_PATH)
+        def slack_install() -> Response:
+            return slack.handle(request)
+
+        @web.get(REDIRECT_PATH)
+        def slack_oauth_redirect() -> Response:
+            return slack.handle(request)
+    else:
+        log.warning("Slack is not configured: set %s to serve it", ", ".join(settings.slack_missing))
+
+        @web.route(EVENTS_PATH, methods=["GET", "POST"])
+        @web.get(INSTALL_PATH)
+        @web.get(REDIRECT_PATH)
+        def slack_unconfigured() -> tuple[Response, int]:
+            return jsonify(error="Slack is not configured on this files-bot"), 503
+
+    @web.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok", platforms=platforms)
+
+    return web
+
+
+def make_server(settings: Settings, *, host: str = "0.0.0.0", port: int | None = None) -> Any:
+    """A waitress server bound to `host:port` (port 0 picks a free one); call `.run()` / `.close()`."""
+    return create_server(
+        create_app(settings),
+        host=host,
+        port=settings.port if port is None else port,
+        threads=THREADS,
+        max_request_body_size=MAX_BODY_BYTES,
+        ident="files-bot",
+    )
+
+
+def shutdown(server: Any, timeout: float = 5.0) -> None:
+    """Graceful stop: let in-flight requests finish (up to `timeout`), then close every socket, which
+    ends `server.run()`'s loop."""
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+    wasyncore.close_all(server._map)

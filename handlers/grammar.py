@@ -1,0 +1,228 @@
+"""The `/files` grammar: turn what a user typed into a `FileQuery`, or a short explanation of what's wrong.
+
+Words combine in any order. Mentions arrive either escaped by the platform (Slack: `<#C123|general>`,
+`<@U123|ana>`) or as plain names (Rocket.Chat: `#general`, `@ana`); both are accepted. `parse` never raises:
+anything it does not understand becomes a `ParseError` naming the word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
+
+MAX_TEXT = 500
+MAX_NAME = 100
+MAX_DAYS_BACK = 36_500
+
+KIND_WORDS: dict[str, Kind] = {
+    **dict.fromkeys(["images", "image", "img", "photos", "pictures", "pics"], Kind.IMAGES),
+    **dict.fromkeys(["video", "videos", "movies"], Kind.VIDEO),
+    **dict.fromkeys(["audio", "sound", "music"], Kind.AUDIO),
+    **dict.fromkeys(["pdfs", "pdf"], Kind.PDFS),
+    **dict.fromkeys(["docs", "doc", "documents", "gdocs"], Kind.DOCS),
+    **dict.fromkeys(["spreadsheets", "sheets", "xlsx", "csv"], Kind.SPREADSHEETS),
+    **dict.fromkeys(["presentations", "slides"], Kind.PRESENTATIONS),
+    **dict.fromkeys(["snippets", "snippet", "code"], Kind.SNIPPETS),
+    **dict.fromkeys(["zips", "zip", "archives"], Kind.ZIPS),
+    **dict.fromkeys(["text", "txt"], Kind.TEXT),
+}
+
+USAGE = (
+    "Usage: `/files [#channel | everywhere] [mine | @user] [images|video|audio|pdfs|docs|spreadsheets|"
+    'presentations|snippets|zips|text] [name:report | "quoted phrase"] [since:2026-01-01] [until:2026-02-01] '
+    "[last 30d] [largest]` — or `/files help`."
+)
+
+HELP = "\n".join(
+    [
+        "*`/files`* lists the files you can see, newest first. Only you see the reply.",
+        "• `/files` — files in this conversation",
+        "• `/files #channel` — another conversation · `/files everywhere` — every conversation you can see",
+        "• `/files mine` / `/files @user` — files you / they uploaded (everywhere, unless you add a #channel)",
+        "• type: `images` `video` `audio` `pdfs` `docs` `spreadsheets` `presentations` `snippets` `zips` `text`",
+        '• name: `name:report` or `"quarterly report"`',
+        "• dates: `since:2026-01-01` `until:2026-03-31` `last 30d` (also `4w`, `6m`, `1y`)",
+        "• `largest` — biggest first",
+        "Words combine in any order: `/files #design images last 90d largest`",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ListFiles:
+    query: FileQuery
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """What went wrong, in one sentence that names the offending word, plus the usage line."""
+
+    message: str
+    word: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.message}\n{USAGE}"
+
+
+Command = ListFiles | ShowHelp | ParseError
+
+_TOKEN = re.compile(
+    r"""
+      <[^<>\s]*>                          # a platform-escaped mention: <#C123|name>, <@U123>
+    | (?:name:)?"(?:[^"\\]|\\.)*"          # a quoted phrase, optionally as name:"…"
+    | \S+
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]{2,40})(?:\|([^<>]*))?>")
+_SLACK_USER = re.compile(r"<@([A-Z0-9]{2,40})(?:\|([^<>]*))?>")
+_PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
+_RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+class _Reject(Exception):
+    def __init__(self, message: str, word: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.word = word
+
+
+def parse(text: str, *, today: date) -> Command:
+    """Parse `/files` arguments. `today` anchors `last 30d` so results are reproducible."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        return ParseError(f"That's too long — keep `/files` arguments under {MAX_TEXT} characters.")
+    tokens = _TOKEN.findall(text)
+    if [t.lower() for t in tokens] in (["help"], ["?"]):
+        return ShowHelp()
+    try:
+        return ListFiles(_parse_tokens(tokens, today))
+    except _Reject as reject:
+        return ParseError(reject.message, reject.word)
+
+
+def _parse_tokens(tokens: list[str], today: date) -> FileQuery:
+    q = FileQuery()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        word = token.lower()
+        if word == "last":
+            if i + 1 >= len(tokens):
+                raise _Reject("`last` needs a period, like `last 30d`.", "last")
+            q = _set(q, "since", today - _relative_days(tokens[i + 1]), "last")
+            i += 2
+            continue
+        q = _apply(q, token, word, today)
+        i += 1
+    if q.mine and q.uploader is not None:
+        raise _Reject("Use either `mine` or `@user`, not both.", "mine")
+    if q.everywhere and q.conversation is not None:
+        raise _Reject("Use either `#channel` or `everywhere`, not both.", "everywhere")
+    if q.since and q.until and q.since > q.until:
+        raise _Reject("The `since:` date is after the `until:` date.", f"since:{q.since.isoformat()}")
+    return q
+
+
+def _apply(q: FileQuery, token: str, word: str, today: date) -> FileQuery:
+    if word in KIND_WORDS:
+        return dataclasses.replace(q, kinds=q.kinds | {KIND_WORDS[word]})
+    if word == "mine":
+        return _flag(q, "mine")
+    if word in ("everywhere", "all"):
+        return _flag(q, "everywhere")
+    if word in ("largest", "biggest"):
+        return _flag_sort(q, Sort.LARGEST, word)
+    if word in ("newest", "latest"):
+        return _flag_sort(q, Sort.NEWEST, word)
+    if token.startswith("<"):
+        return _mention(q, token)
+    if token.startswith("#") and _PLAIN_NAME.fullmatch(token[1:]):
+        return _set(q, "conversation", ConversationRef(name=token[1:].lower()), token)
+    if token.startswith("@") and _PLAIN_NAME.fullmatch(token[1:]):
+        return _set(q, "uploader", UserRef(name=token[1:]), token)
+    if token.startswith('"') or word.startswith("name:"):
+        return _set(q, "name", _name(token), token)
+    if word.startswith("since:"):
+        return _set(q, "since", _date(token, today), token)
+    if word.startswith("until:"):
+        return _set(q, "until", _date(token, today), token)
+    raise _Reject(f"I don't understand “{_shorten(token)}”.", token)
+
+
+def _mention(q: FileQuery, token: str) -> FileQuery:
+    if m := _SLACK_CHANNEL.fullmatch(token):
+        return _set(q, "conversation", ConversationRef(id=m.group(1)), token)
+    if m := _SLACK_USER.fullmatch(token):
+        return _set(q, "uploader", UserRef(id=m.group(1)), token)
+    raise _Reject(f"I don't understand “{_shorten(token)}”.", token)
+
+
+def _set(q: FileQuery, field_name: str, value: object, word: str) -> FileQuery:
+    if getattr(q, field_name) is not None:
+        label = {"conversation": "#channel", "uploader": "@user", "name": "name"}.get(field_name, field_name)
+        raise _Reject(f"Give only one {label} (“{_shorten(word)}” is the second).", word)
+    return dataclasses.replace(q, **{field_name: value})
+
+
+def _flag(q: FileQuery, field_name: str) -> FileQuery:
+    return dataclasses.replace(q, **{field_name: True})
+
+
+def _flag_sort(q: FileQuery, sort: Sort, word: str) -> FileQuery:
+    if q.sort is not Sort.NEWEST and q.sort is not sort:
+        raise _Reject("Choose one order: `largest` or `newest`.", word)
+    return dataclasses.replace(q, sort=sort)
+
+
+def _name(token: str) -> str:
+    raw = token[5:] if token.lower().startswith("name:") else token
+    if raw.startswith('"'):
+        if len(raw) < 2 or not raw.endswith('"') or raw.endswith('\\"') and not raw.endswith('\\\\"'):
+            raise _Reject("A quoted name is missing its closing quote.", token)
+        raw = re.sub(r"\\(.)", r"\1", raw[1:-1], flags=re.DOTALL)
+    name = raw.strip()
+    if not name:
+        raise _Reject("`name:` needs some text, like `name:report`.", token)
+    if len(name) > MAX_NAME:
+        raise _Reject(f"Keep the name under {MAX_NAME} characters.", "name:")
+    return name
+
+
+def _date(token: str, today: date) -> date:
+    value = token.split(":", 1)[1]
+    if _RELATIVE.fullmatch(value.lower()):
+        return today - _relative_days(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise _Reject(f"“{_shorten(token)}” isn't a date — use YYYY-MM-DD, like `since:2026-01-31`.", token)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _Reject(f"“{_shorten(token)}” isn't a real date.", token) from None
+
+
+def _relative_days(value: str) -> timedelta:
+    m = _RELATIVE.fullmatch(value.lower())
+    if not m:
+        raise _Reject(f"“{_shorten(value)}” isn't a period — try `last 30d`, `last 4w`, `last 6m`.", value)
+    days = int(m.group(1)) * _UNIT_DAYS[m.group(2)]
+    if days > MAX_DAYS_BACK:
+        raise _Reject("That period is too long — go back at most 100 years.", value)
+    return timedelta(days=days)
+
+
+def _shorten(word: str, limit: int = 40) -> str:
+    """Echo at most `limit` characters of a user's word back, with backticks and mentions defused."""
+    word = word.replace("`", "'").replace("<", "‹").replace(">", "›")
+    return word if len(word) <= limit else word[: limit - 1] + "…"

@@ -1,0 +1,406 @@
+"""A fake Slack Web API: a real HTTP server on 127.0.0.1 speaking the documented shapes.
+
+It holds one or more workspaces (users, public/private channels, DMs with memberships, files) and answers
+as Slack does *for the token's owner*: a user token sees files in public channels and in conversations the
+user belongs to; the `channels`/`groups`/`ims` of each file list only conversations the caller can see.
+
+Methods: `oauth.v2.access`, `auth.test`, `files.list` (channel, user, types, ts_from, ts_to, page/count
+paging with `paging`, cursor/limit paging with `response_metadata.next_cursor`), plus a `response_url`
+sink. Faults can be injected per method: 429 with or without `Retry-After`, 5xx, malformed bodies, latency.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+USER_SCOPES = ("files:read",)
+BOT_SCOPES = ("commands",)
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    is_admin: bool = False
+
+
+@dataclass
+class Conversation:
+    id: str
+    name: str
+    kind: str  # "public" | "private" | "im"
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass
+class File:
+    id: str
+    name: str
+    user: str
+    created: int
+    size: int
+    mimetype: str
+    filetype: str
+    pretty_type: str
+    conversations: list[str]
+    mode: str = "hosted"
+    title: str = ""
+
+
+@dataclass
+class Token:
+    team_id: str
+    user_id: str
+    kind: str  # "bot" | "user"
+    scopes: tuple[str, ...]
+    revoked: bool = False
+
+
+@dataclass
+class Fault:
+    status: int
+    body: str
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class Workspace:
+    team_id: str
+    name: str
+    users: dict[str, User] = field(default_factory=dict)
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    files: list[File] = field(default_factory=list)
+
+    def visible_to(self, user_id: str, conversation_id: str) -> bool:
+        conv = self.conversations.get(conversation_id)
+        if conv is None:
+            return False
+        return conv.kind == "public" or user_id in conv.members
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as slack:`; `slack.api_url` is the `SLACK_API_URL` to use."""
+
+    client_id = "1111.2222"
+    client_secret = "fake-client-secret"
+
+    def __init__(self) -> None:
+        self.workspaces: dict[str, Workspace] = {}
+        self.tokens: dict[str, Token] = {}
+        self.codes: dict[str, tuple[str, str]] = {}
+        self.calls: list[tuple[str, dict[str, str], str | None]] = []
+        self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.faults: dict[str, list[Fault]] = defaultdict(list)
+        self.latency = 0.0
+        self.force_cursor_paging = False
+        self.max_count = 1000
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self) -> str:
+        return f"{self.base_url}/response/{secrets.token_hex(8)}"
+
+    def responses_for(self, url: str) -> list[dict[str, Any]]:
+        return self.responses[urlparse(url).path.rsplit("/", 1)[-1]]
+
+    # -- seeding ---------------------------------------------------------------------------------
+    def add_workspace(self, team_id: str, name: str) -> Workspace:
+        ws = Workspace(team_id=team_id, name=name)
+        self.workspaces[team_id] = ws
+        return ws
+
+    def issue_code(self, team_id: str, user_id: str) -> str:
+        """What Slack's authorize page hands the browser after the user approves."""
+        code = f"code-{secrets.token_hex(6)}"
+        self.codes[code] = (team_id, user_id)
+        return code
+
+    def issue_token(self, team_id: str, user_id: str, kind: str, scopes: tuple[str, ...]) -> str:
+        prefix = "xoxb" if kind == "bot" else "xoxp"
+        token = f"{prefix}-{team_id}-{user_id}-{secrets.token_hex(6)}"
+        self.tokens[token] = Token(team_id, user_id, kind, scopes)
+        return token
+
+    def revoke_user_tokens(self, team_id: str, user_id: str) -> None:
+        for token in self.tokens.values():
+            if token.team_id == team_id and token.user_id == user_id and token.kind == "user":
+                token.revoked = True
+
+    def inject(self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None,
+               times: int = 1) -> None:
+        """Make the next `times` calls of `method` answer with `status` (429, 500, …) instead."""
+        text = body if isinstance(body, str) else json.dumps(body if body is not None else {"ok": False})
+        self.faults[method].append(Fault(status, text, headers or {}, times))
+
+    def calls_of(self, method: str) -> list[dict[str, str]]:
+        return [params for m, params, _ in self.calls if m == method]
+
+    # -- the API ---------------------------------------------------------------------------------
+    def _dispatch(self, method: str, params: dict[str, str], bearer: str | None,
+                  basic: tuple[str, str] | None) -> tuple[int, dict[str, str], str]:
+        with self._lock:
+            self.calls.append((method, params, bearer))
+            fault = self._take_fault(method)
+        if self.latency:
+            time.sleep(self.latency)
+        if fault is not None:
+            return fault.status, fault.headers, fault.body
+        handler = {
+            "oauth.v2.access": self._oauth_v2_access,
+            "auth.test": self._auth_test,
+            "files.list": self._files_list,
+        }.get(method)
+        if handler is None:
+            return 200, {}, json.dumps({"ok": False, "error": "unknown_method"})
+        result = handler(params, bearer or params.get("token"), basic)
+        return 200, {}, json.dumps(result)
+
+    def _take_fault(self, method: str) -> Fault | None:
+        queue = self.faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    def _authenticate(self, token: str | None) -> Token | dict[str, Any]:
+        if not token:
+            return {"ok": False, "error": "not_authed"}
+        found = self.tokens.get(token)
+        if found is None:
+            return {"ok": False, "error": "invalid_auth"}
+        if found.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        return found
+
+    def _oauth_v2_access(self, params: dict[str, str], _token: str | None,
+                         basic: tuple[str, str] | None) -> dict[str, Any]:
+        client = basic or (params.get("client_id", ""), params.get("client_secret", ""))
+        if client != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        found = self.codes.pop(params.get("code", ""), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, user_id = found
+        ws = self.workspaces[team_id]
+        bot_token = self.issue_token(team_id, f"B{team_id}", "bot", BOT_SCOPES)
+        user_token = self.issue_token(team_id, user_id, "user", USER_SCOPES)
+        return {
+            "ok": True,
+            "app_id": "A0FILESBOT",
+            "authed_user": {"id": user_id, "scope": ",".join(USER_SCOPES), "access_token": user_token,
+                            "token_type": "user"},
+            "scope": ",".join(BOT_SCOPES),
+            "token_type": "bot",
+            "access_token": bot_token,
+            "bot_user_id": f"U{team_id}BOT",
+            "team": {"id": team_id, "name": ws.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _auth_test(self, _params: dict[str, str], token: str | None, _basic: object) -> dict[str, Any]:
+        found = self._authenticate(token)
+        if isinstance(found, dict):
+            return found
+        ws = self.workspaces[found.team_id]
+        result = {"ok": True, "url": f"https://{ws.name}.slack.com/", "team": ws.name, "team_id": ws.team_id,
+                  "user_id": found.user_id if found.kind == "user" else f"U{ws.team_id}BOT",
+                  "user": "files-bot", "is_enterprise_install": False}
+        if found.kind == "bot":
+            result["bot_id"] = found.user_id
+        return result
+
+    def _files_list(self, params: dict[str, str], token: str | None, _basic: object) -> dict[str, Any]:
+        found = self._authenticate(token)
+        if isinstance(found, dict):
+            return found
+        if found.kind == "bot":
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if "files:read" not in found.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "files:read",
+                    "provided": ",".join(found.scopes)}
+        ws = self.workspaces[found.team_id]
+        try:
+            count = int(params.get("count", 100))
+            page = int(params.get("page", 1))
+            limit = int(params["limit"]) if "limit" in params else None
+            ts_from = float(params.get("ts_from", 0))
+            ts_to = float(params["ts_to"]) if "ts_to" in params else None
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if count < 1 or page < 1 or (limit is not None and not 0 < limit < 1000):
+            return {"ok": False, "error": "invalid_arguments"}
+        types = [t for t in params.get("types", "all").split(",") if t]
+        if any(t not in _TYPES for t in types):
+            return {"ok": False, "error": "unknown_type"}
+        user = params.get("user")
+        if user is not None and user not in ws.users:
+            return {"ok": False, "error": "user_not_found"}
+        channel = params.get("channel")
+        if channel is not None and not ws.visible_to(found.user_id, channel):
+            # A private channel the caller isn't in answers exactly like one that doesn't exist.
+            return {"ok": False, "error": "channel_not_found"}
+
+        def matches(f: File) -> bool:
+            visible = [c for c in f.conversations if ws.visible_to(found.user_id, c)]
+            return bool(visible) and (channel is None or channel in visible) \
+                and (user is None or f.user == user) and f.created >= ts_from \
+                and (ts_to is None or f.created <= ts_to) \
+                and ("all" in types or not types or any(_TYPES[t](f) for t in types))
+
+        selected = sorted((f for f in ws.files if matches(f)), key=lambda f: (-f.created, f.id))
+        rendered = lambda fs: [self._render(ws, f, found.user_id) for f in fs]  # noqa: E731
+        if limit is not None or "cursor" in params or self.force_cursor_paging:
+            size = min(limit or count, self.max_count)
+            try:
+                offset = int(base64.b64decode(params["cursor"]).decode().split(":")[1]) if params.get("cursor") else 0
+            except (ValueError, IndexError):
+                return {"ok": False, "error": "invalid_cursor"}
+            chunk = selected[offset: offset + size]
+            more = offset + size < len(selected)
+            next_cursor = base64.b64encode(f"file:{offset + size}".encode()).decode() if more else ""
+            return {"ok": True, "files": rendered(chunk), "response_metadata": {"next_cursor": next_cursor}}
+        size = min(count, self.max_count)
+        pages = max(1, -(-len(selected) // size))
+        chunk = selected[(page - 1) * size: page * size]
+        return {"ok": True, "files": rendered(chunk),
+                "paging": {"count": size, "total": len(selected), "page": page, "pages": pages}}
+
+    def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:
+        seen = [c for c in f.conversations if ws.visible_to(viewer, c)]
+        by_kind = {k: [c for c in seen if ws.conversations[c].kind == k] for k in ("public", "private", "im")}
+        url = f"https://files.slack.example/files-pri/{ws.team_id}-{f.id}/{f.name}"
+        return {
+            "id": f.id, "created": f.created, "timestamp": f.created, "name": f.name, "title": f.title or f.name,
+            "mimetype": f.mimetype, "filetype": f.filetype, "pretty_type": f.pretty_type, "user": f.user,
+            "editable": f.mode == "snippet", "size": f.size, "mode": f.mode, "is_external": False,
+            "external_type": "", "is_public": bool(by_kind["public"]), "public_url_shared": False,
+            "display_as_bot": False, "username": "", "url_private": url, "url_private_download": url,
+            "permalink": f"https://{ws.name}.slack.example/files/{f.user}/{f.id}/{f.name}",
+            "permalink_public": f"https://slack-files.example/{ws.team_id}-{f.id}",
+            "channels": by_kind["public"], "groups": by_kind["private"], "ims": by_kind["im"],
+            "comments_count": 0,
+        }
+
+    def _record_response(self, key: str, body: dict[str, Any]) -> None:
+        with self._lock:
+            self.responses[key].append(body)
+
+    # -- HTTP plumbing ---------------------------------------------------------------------------
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def _reply(self, status: int, body: str, headers: dict[str, str] | None = None,
+                       content_type: str = "application/json; charset=utf-8") -> None:
+                raw = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(raw)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def _params(self) -> dict[str, str]:
+                url = urlparse(self.path)
+                params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    raw = self.rfile.read(length).decode()
+                    if "json" in (self.headers.get("Content-Type") or ""):
+                        self._json = json.loads(raw or "{}")
+                    else:
+                        params.update({k: v[-1] for k, v in parse_qs(raw).items()})
+                return params
+
+            def _serve(self) -> None:
+                self._json: Any = None
+                url = urlparse(self.path)
+                params = self._params()
+                if url.path.startswith("/response/"):
+                    fake._record_response(url.path.rsplit("/", 1)[-1], self._json or params)
+                    self._reply(200, "ok", content_type="text/plain")
+                    return
+                if url.path == "/oauth/v2/authorize":
+                    self._authorize(params)
+                    return
+                if not url.path.startswith("/api/"):
+                    self._reply(404, json.dumps({"ok": False, "error": "not_found"}))
+                    return
+                bearer = None
+                basic = None
+                auth = self.headers.get("Authorization") or ""
+                if auth.startswith("Bearer "):
+                    bearer = auth[7:]
+                elif auth.startswith("Basic "):
+                    user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+                    basic = (user, password)
+                status, headers, body = fake._dispatch(url.path[5:], params, bearer, basic)
+                self._reply(status, body, headers)
+
+            def _authorize(self, params: dict[str, str]) -> None:
+                """Stands in for Slack's consent page: approves as the user named by `as_user`."""
+                team_id, _, user_id = params.get("as_user", "").partition(":")
+                if team_id not in fake.workspaces:
+                    self._reply(400, "unknown user", content_type="text/plain")
+                    return
+                query = urlencode({"code": fake.issue_code(team_id, user_id), "state": params.get("state", "")})
+                self.send_response(302)
+                self.send_header("Location", f"{params.get('redirect_uri', '')}?{query}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = _serve
+            do_POST = _serve
+
+        return Handler
+
+
+_TYPES = {
+    "all": lambda f: True,
+    "spaces": lambda f: f.filetype in ("space", "post"),
+    "snippets": lambda f: f.mode == "snippet",
+    "images": lambda f: f.mimetype.startswith("image/"),
+    "gdocs": lambda f: f.filetype.startswith("gdoc"),
+    "zips": lambda f: f.filetype == "zip",
+    "pdfs": lambda f: f.filetype == "pdf",
+}
