@@ -35,7 +35,10 @@ def _serve(settings: Settings, host: str) -> int:
     configured = [name for name, on in {"slack": settings.slack_configured}.items() if on]
     logging.getLogger("files-bot").info(
         "files-bot listening on http://%s:%s (platforms: %s; data: %s)",
-        host, server.effective_port, ", ".join(configured) or "none", settings.data_dir,
+        host,
+        server.effective_port,
+        ", ".join(configured) or "none",
+        settings.data_dir,
     )
     try:
         server.run()

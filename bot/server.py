@@ -72,6 +72,7 @@ def make_server(settings: Settings, *, host: str = "0.0.0.0", port: int | None =
 
 def shutdown(server: Any, timeout: float = 5.0) -> None:
     """Graceful stop: let in-flight requests finish (up to `timeout`), then close every socket, which
-    ends `server.run()`'s loop."""
+    ends `server.run()`'s loop. The closing runs *inside* the loop's thread (via waitress's trigger):
+    closing sockets under a running `select()` from another thread makes it fail with EBADF."""
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
-    wasyncore.close_all(server._map)
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))

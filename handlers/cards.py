@@ -68,7 +68,7 @@ def describe(listing: Listing, conversation: Mention, user: Mention) -> str:
 
 
 def stats_line(listing: Listing) -> str:
-    """"page 2 of 7 · 63 files · 1.2 GB" — saying "on this page" when the total size is not known."""
+    """ "page 2 of 7 · 63 files · 1.2 GB" — saying "on this page" when the total size is not known."""
     if listing.pages:
         page = f"page {listing.page} of {listing.pages}"
     else:

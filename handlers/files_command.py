@@ -34,9 +34,7 @@ NOT_AUTHORIZED = (
     "To list files, I need to act as you, so you only ever see files you can already see. "
     "Authorize me once and run `/files` again."
 )
-MISSING_PERMISSION = (
-    "I'm missing a permission for that. Ask a workspace admin to reinstall files-bot, then try again."
-)
+MISSING_PERMISSION = "I'm missing a permission for that. Ask a workspace admin to reinstall files-bot, then try again."
 UNAVAILABLE = "Sorry — I couldn't reach the chat server just now. Please try again in a minute."
 CONVERSATION_UNAVAILABLE = "I can't find {ref}, or you're not a member of it."
 UNKNOWN_USER = "I can't find the user {ref}."

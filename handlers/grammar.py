@@ -11,6 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 
@@ -173,11 +174,13 @@ def _set(q: FileQuery, field_name: str, value: object, word: str) -> FileQuery:
     if getattr(q, field_name) is not None:
         label = {"conversation": "#channel", "uploader": "@user", "name": "name"}.get(field_name, field_name)
         raise _Reject(f"Give only one {label} (“{_shorten(word)}” is the second).", word)
-    return dataclasses.replace(q, **{field_name: value})
+    changes: dict[str, Any] = {field_name: value}
+    return dataclasses.replace(q, **changes)
 
 
 def _flag(q: FileQuery, field_name: str) -> FileQuery:
-    return dataclasses.replace(q, **{field_name: True})
+    changes: dict[str, Any] = {field_name: True}
+    return dataclasses.replace(q, **changes)
 
 
 def _flag_sort(q: FileQuery, sort: Sort, word: str) -> FileQuery:
@@ -189,7 +192,7 @@ def _flag_sort(q: FileQuery, sort: Sort, word: str) -> FileQuery:
 def _name(token: str) -> str:
     raw = token[5:] if token.lower().startswith("name:") else token
     if raw.startswith('"'):
-        if len(raw) < 2 or not raw.endswith('"') or raw.endswith('\\"') and not raw.endswith('\\\\"'):
+        if len(raw) < 2 or not raw.endswith('"') or (raw.endswith('\\"') and not raw.endswith('\\\\"')):
             raise _Reject("A quoted name is missing its closing quote.", token)
         raw = re.sub(r"\\(.)", r"\1", raw[1:-1], flags=re.DOTALL)
     name = raw.strip()
@@ -224,5 +227,6 @@ def _relative_days(value: str) -> timedelta:
 
 def _shorten(word: str, limit: int = 40) -> str:
     """Echo at most `limit` characters of a user's word back, with backticks and mentions defused."""
-    word = word.replace("`", "'").replace("<", "‹").replace(">", "›")
+    # Look-alike angle quotes, so an echoed word can never form a mention or link.
+    word = word.replace("`", "'").replace("<", "‹").replace(">", "›")  # noqa: RUF001
     return word if len(word) <= limit else word[: limit - 1] + "…"

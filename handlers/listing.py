@@ -100,16 +100,16 @@ def _scan_window(source: FileSource, p: Plan, *, largest: bool, page: int) -> Wi
     matches: list[FileInfo] = []
     scanned = 0
     last: SourcePage | None = None
-    position = Position()
-    for api_page, position in iter_pages(source, p.native, source.capabilities.max_page_size):
-        last = api_page
+    last_at = Position()
+    for api_page, fetched_at in iter_pages(source, p.native, source.capabilities.max_page_size):
+        last, last_at = api_page, fetched_at
         for f in api_page.files:
             scanned += 1
             if keep(f):
                 matches.append(f)
         if scanned >= SCAN_LIMIT:
             break
-    exhausted = last is None or not last.files or next_position(last, position) is None
+    exhausted = last is None or not last.files or next_position(last, last_at) is None
     if largest:
         matches.sort(key=lambda f: (-f.size, -f.created.timestamp()))
     pages = max(1, math.ceil(len(matches) / PAGE_SIZE))

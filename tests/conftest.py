@@ -26,8 +26,19 @@ def seed(fake: FakeSlack) -> None:
     ws.conversations[SECRET] = Conversation(SECRET, "secret", "private", {ANA, BEN})
     ws.conversations[DM] = Conversation(DM, "", "im", {ANA, BEN})
     for i in range(25):
-        ws.files.append(File(f"F0GEN{i:03d}", f"notes-{i:02d}.txt", [ANA, BEN, CAT][i % 3], BASE_TS + i * DAY,
-                             1_000 * (i + 1), "text/plain", "text", "Plain Text", [GENERAL]))
+        ws.files.append(
+            File(
+                f"F0GEN{i:03d}",
+                f"notes-{i:02d}.txt",
+                [ANA, BEN, CAT][i % 3],
+                BASE_TS + i * DAY,
+                1_000 * (i + 1),
+                "text/plain",
+                "text",
+                "Plain Text",
+                [GENERAL],
+            )
+        )
     design = [
         ("F0DES001", "logo.png", ANA, 2_400_000, "image/png", "png", "PNG"),
         ("F0DES002", "spec.pdf", BEN, 800_000, "application/pdf", "pdf", "PDF"),
@@ -38,10 +49,22 @@ def seed(fake: FakeSlack) -> None:
     for n, (fid, name, user, size, mime, ftype, pretty) in enumerate(design):
         ws.files.append(File(fid, name, user, BASE_TS + (30 + n) * DAY, size, mime, ftype, pretty, [DESIGN]))
     for n in range(3):
-        ws.files.append(File(f"F0SEC00{n}", f"secret-plan-{n}.pdf", ANA, BASE_TS + (40 + n) * DAY,
-                             7_000_000 + n, "application/pdf", "pdf", "PDF", [SECRET]))
-    ws.files.append(File("F0DM0001", "just-for-ben.png", ANA, BASE_TS + 50 * DAY, 12_345, "image/png", "png",
-                         "PNG", [DM]))
+        ws.files.append(
+            File(
+                f"F0SEC00{n}",
+                f"secret-plan-{n}.pdf",
+                ANA,
+                BASE_TS + (40 + n) * DAY,
+                7_000_000 + n,
+                "application/pdf",
+                "pdf",
+                "PDF",
+                [SECRET],
+            )
+        )
+    ws.files.append(
+        File("F0DM0001", "just-for-ben.png", ANA, BASE_TS + 50 * DAY, 12_345, "image/png", "png", "PNG", [DM])
+    )
 
 
 SECRET_MARKERS = ("secret-plan", "F0SEC", "just-for-ben", "F0DM0001")

@@ -60,8 +60,9 @@ class SlackDriver:
     team_id: str
     secret: str = SIGNING_SECRET
 
-    def post_signed(self, body: str, content_type: str, *, timestamp: int | None = None,
-                    secret: str | None = None) -> requests.Response:
+    def post_signed(
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str | None = None
+    ) -> requests.Response:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=ts, body=body)
         headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
@@ -70,16 +71,16 @@ class SlackDriver:
     def command_body(self, user_id: str, channel_id: str, text: str) -> tuple[str, str]:
         form = fixture("slash_command.form.json")
         response_url = self.fake.response_url()
-        form.update(team_id=self.team_id, user_id=user_id, channel_id=channel_id, text=text,
-                    response_url=response_url)
+        form.update(team_id=self.team_id, user_id=user_id, channel_id=channel_id, text=text, response_url=response_url)
         return urlencode(form), response_url
 
     def command(self, user_id: str, channel_id: str, text: str = "") -> tuple[requests.Response, str]:
         body, response_url = self.command_body(user_id, channel_id, text)
         return self.post_signed(body, "application/x-www-form-urlencoded"), response_url
 
-    def click(self, user_id: str, action: dict[str, Any], channel_id: str = "C0GENERAL",
-              team_id: str | None = None) -> tuple[requests.Response, str]:
+    def click(
+        self, user_id: str, action: dict[str, Any], channel_id: str = "C0GENERAL", team_id: str | None = None
+    ) -> tuple[requests.Response, str]:
         payload = copy.deepcopy(fixture("block_actions.payload.json"))
         response_url = self.fake.response_url()
         team = team_id or self.team_id
@@ -100,7 +101,8 @@ class SlackDriver:
             if len(got) >= count:
                 return got
             time.sleep(0.02)
-        raise AssertionError(f"expected {count} response(s) at {response_url}, got {self.fake.responses_for(response_url)}")
+        got = self.fake.responses_for(response_url)
+        raise AssertionError(f"expected {count} response(s) at {response_url}, got {got}")
 
     def authorize(self, user_id: str) -> requests.Response:
         """A browser: the bot's install link → Slack's consent page (approves) → back to the bot."""
@@ -112,8 +114,7 @@ class SlackDriver:
             cookie.secure = False
         consent = to_slack.headers["Location"]
         assert consent.startswith(f"{self.fake.base_url}/oauth/v2/authorize?")
-        back = browser.get(consent, params={"as_user": f"{self.team_id}:{user_id}"}, allow_redirects=False,
-                           timeout=10)
+        back = browser.get(consent, params={"as_user": f"{self.team_id}:{user_id}"}, allow_redirects=False, timeout=10)
         assert back.status_code == 302
         return browser.get(back.headers["Location"], allow_redirects=False, timeout=10)
 

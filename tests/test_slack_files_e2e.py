@@ -52,7 +52,7 @@ def test_install_link_asks_for_the_manifest_scopes_and_comes_back_to_the_bot(sla
 
 def test_user_who_has_not_authorized_gets_a_private_authorize_button(slack):
     assert slack.authorize(ANA).status_code == 200
-    ack, url = slack.command(BEN, GENERAL)
+    ack, _ = slack.command(BEN, GENERAL)
     body = ack.json()
     assert body["response_type"] == "ephemeral"
     assert "Authorize me once" in body["text"]
@@ -144,9 +144,16 @@ def test_type_menu_switches_the_filter(slack):
     slack.authorize(ANA)
     first = list_files(slack, ANA, channel=DESIGN)
     menu = buttons(first)["files_type"]
-    _, url = slack.click(ANA, {"action_id": "files_type", "type": "static_select", "block_id": menu["block_id"],
-                               "selected_option": {"value": "images", "text": {"type": "plain_text", "text": "x"}}},
-                         channel_id=DESIGN)
+    _, url = slack.click(
+        ANA,
+        {
+            "action_id": "files_type",
+            "type": "static_select",
+            "block_id": menu["block_id"],
+            "selected_option": {"value": "images", "text": {"type": "plain_text", "text": "x"}},
+        },
+        channel_id=DESIGN,
+    )
     images = slack.wait_for(url)[0]
     assert row_names(images) == ["logo.png"]
     assert buttons(images)["files_type"]["initial_option"]["value"] == "images"
@@ -199,8 +206,12 @@ def test_bad_signature_and_stale_timestamp_are_rejected_and_nothing_runs(slack):
     assert slack.post_signed(body, "application/x-www-form-urlencoded", secret="wrong").status_code == 401
     old = int(time.time()) - 6 * 60
     assert slack.post_signed(body, "application/x-www-form-urlencoded", timestamp=old).status_code == 401
-    unsigned = requests.post(f"{slack.bot_url}/slack/events", data=body,
-                             headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=5)
+    unsigned = requests.post(
+        f"{slack.bot_url}/slack/events",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=5,
+    )
     assert unsigned.status_code == 401
     time.sleep(0.3)  # give any (wrongly) started work a chance to show up before checking it didn't
     assert slack.fake.calls_of("files.list") == []
@@ -219,9 +230,15 @@ def test_revoked_token_leads_back_to_authorize(slack):
 def test_tokens_revoked_event_deletes_the_stored_token(slack):
     slack.authorize(ANA)
     slack.authorize(BEN)
-    event = {"token": "x", "team_id": TEAM, "api_app_id": "A0FILESBOT", "type": "event_callback",
-             "event_id": "Ev01", "event_time": int(time.time()),
-             "event": {"type": "tokens_revoked", "tokens": {"oauth": [BEN], "bot": []}}}
+    event = {
+        "token": "x",
+        "team_id": TEAM,
+        "api_app_id": "A0FILESBOT",
+        "type": "event_callback",
+        "event_id": "Ev01",
+        "event_time": int(time.time()),
+        "event": {"type": "tokens_revoked", "tokens": {"oauth": [BEN], "bot": []}},
+    }
     assert slack.post_signed(json.dumps(event), "application/json").status_code == 200
     ack, _ = slack.command(BEN, GENERAL)
     assert "Authorize me once" in ack.json()["text"]
@@ -230,8 +247,15 @@ def test_tokens_revoked_event_deletes_the_stored_token(slack):
 
 def test_app_uninstalled_event_deletes_everything(slack):
     slack.authorize(ANA)
-    event = {"token": "x", "team_id": TEAM, "api_app_id": "A0FILESBOT", "type": "event_callback",
-             "event_id": "Ev02", "event_time": int(time.time()), "event": {"type": "app_uninstalled"}}
+    event = {
+        "token": "x",
+        "team_id": TEAM,
+        "api_app_id": "A0FILESBOT",
+        "type": "event_callback",
+        "event_id": "Ev02",
+        "event_time": int(time.time()),
+        "event": {"type": "app_uninstalled"},
+    }
     assert slack.post_signed(json.dumps(event), "application/json").status_code == 200
     ack, url = slack.command(ANA, GENERAL)
     assert ack.status_code == 200
@@ -255,8 +279,9 @@ def test_help(slack):
 
 def test_missing_scope_asks_for_a_reinstall(slack):
     slack.authorize(ANA)
-    slack.fake.inject("files.list", 200, body={"ok": False, "error": "missing_scope", "needed": "files:read",
-                                               "provided": "identify"})
+    slack.fake.inject(
+        "files.list", 200, body={"ok": False, "error": "missing_scope", "needed": "files:read", "provided": "identify"}
+    )
     assert "Ask a workspace admin to reinstall" in list_files(slack, ANA)["text"]
 
 
@@ -270,8 +295,9 @@ def test_429_is_retried_after_retry_after_then_succeeds(slack):
 
 def test_persistent_429_tells_the_user_when_to_retry(slack):
     slack.authorize(ANA)
-    slack.fake.inject("files.list", 429, body={"ok": False, "error": "ratelimited"},
-                      headers={"Retry-After": "30"}, times=5)
+    slack.fake.inject(
+        "files.list", 429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "30"}, times=5
+    )
     reply = list_files(slack, ANA)
     assert "try again in about 30 seconds" in reply["text"]
     assert len(slack.fake.calls_of("files.list")) == 1  # 30 s is too long to hold a worker: not retried

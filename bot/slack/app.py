@@ -51,7 +51,7 @@ def build_app(settings: Settings) -> App:
         client=web_client(settings),
         oauth_settings=oauth_settings,
         # Our own lookup: per request, no cache, no auth.test round trip before the ack.
-        authorize=UserTokenAuthorize(installation_store),
+        authorize=UserTokenAuthorize(installation_store),  # type: ignore[arg-type]  # Bolt accepts Authorize
         # Acks are computed in the request thread (instant: parsing only); everything slow runs in
         # lazy listeners on the executor, so a busy executor never delays an ack.
         process_before_response=True,

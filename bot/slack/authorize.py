@@ -16,7 +16,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 class UserTokenAuthorize(Authorize):
     def __init__(self, installation_store: InstallationStore) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.installation_store = installation_store
 
     def __call__(

@@ -17,12 +17,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.config import Settings
 from bot.slack import render
-from bot.slack.paths import INSTALL_PATH
 from bot.slack.client import web_client
 from bot.slack.files_source import SlackFileSource
+from bot.slack.paths import INSTALL_PATH
 from handlers import files_command
 from handlers.cards import Listing, Notice, Reply
 from handlers.files_command import Invocation
+from handlers.query import FileQuery
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
@@ -52,17 +53,22 @@ class FilesListeners:
     def command_work(self, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
         inv = self._invocation(context, command)
         triaged = files_command.triage(str(command.get("text") or ""), inv, authorized=bool(context.user_token))
-        if isinstance(triaged, Notice):
+        if not isinstance(triaged, FileQuery):
             return  # already answered in the ack
-        self._deliver(respond, replace=False, work=lambda: files_command.list_files(
-            triaged, inv, self._source(context), self._codec))
+        query = triaged
+        self._deliver(
+            respond,
+            replace=False,
+            work=lambda: files_command.list_files(query, inv, self._source(context), self._codec),
+        )
 
     # -- buttons and menus ------------------------------------------------------------------------
     def ack_action(self, ack: Ack) -> None:
         ack()
 
-    def navigate_work(self, respond: Respond, action: dict[str, Any], body: dict[str, Any],
-                      context: BoltContext) -> None:
+    def navigate_work(
+        self, respond: Respond, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         inv = self._invocation(context, body)
         if action.get("action_id") == render.ACTION_TYPE:
             token = action.get("block_id")
@@ -70,8 +76,11 @@ class FilesListeners:
             kind = kind if isinstance(kind, str) else ""
         else:
             token, kind = action.get("value"), None
-        self._deliver(respond, replace=True, work=lambda: files_command.navigate(
-            token, inv, self._source(context), self._codec, kind=kind))
+        self._deliver(
+            respond,
+            replace=True,
+            work=lambda: files_command.navigate(token, inv, self._source(context), self._codec, kind=kind),
+        )
 
     # -- helpers ----------------------------------------------------------------------------------
     def _source(self, context: BoltContext) -> SlackFileSource:
@@ -79,8 +88,12 @@ class FilesListeners:
         return SlackFileSource(self._client, context.user_token)
 
     def _invocation(self, context: BoltContext, payload: dict[str, Any]) -> Invocation:
-        channel = payload.get("channel_id") or (payload.get("channel") or {}).get("id") \
-            or (payload.get("container") or {}).get("channel_id") or ""
+        channel = (
+            payload.get("channel_id")
+            or (payload.get("channel") or {}).get("id")
+            or (payload.get("container") or {}).get("channel_id")
+            or ""
+        )
         return Invocation(
             team_id=str(context.team_id or ""),
             user_id=str(context.user_id or ""),

@@ -111,12 +111,12 @@ def _controls(listing: Listing) -> ActionsBlock | None:
         # The menu's state rides in the block id: option values are capped at 150 characters.
         options = [Option(value="all", label="All types")]
         options += [Option(value=kind.value, label=text) for kind, text in MENU_LABELS.items()]
-        current = next((o for o in options if len(listing.active_kinds) == 1 and o.value in listing.active_kinds),
-                       options[0] if not listing.active_kinds else None)
+        current = next(
+            (o for o in options if len(listing.active_kinds) == 1 and o.value in listing.active_kinds),
+            options[0] if not listing.active_kinds else None,
+        )
         elements.append(
-            StaticSelectElement(
-                placeholder="Type", action_id=ACTION_TYPE, options=options, initial_option=current
-            )
+            StaticSelectElement(placeholder="Type", action_id=ACTION_TYPE, options=options, initial_option=current)
         )
     elif listing.menu_token:
         log.info("type menu left out: listing state too long for a block id")

@@ -156,8 +156,9 @@ class FakeSlack:
             if token.team_id == team_id and token.user_id == user_id and token.kind == "user":
                 token.revoked = True
 
-    def inject(self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None,
-               times: int = 1) -> None:
+    def inject(
+        self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None, times: int = 1
+    ) -> None:
         """Make the next `times` calls of `method` answer with `status` (429, 500, …) instead."""
         text = body if isinstance(body, str) else json.dumps(body if body is not None else {"ok": False})
         self.faults[method].append(Fault(status, text, headers or {}, times))
@@ -166,8 +167,9 @@ class FakeSlack:
         return [params for m, params, _ in self.calls if m == method]
 
     # -- the API ---------------------------------------------------------------------------------
-    def _dispatch(self, method: str, params: dict[str, str], bearer: str | None,
-                  basic: tuple[str, str] | None) -> tuple[int, dict[str, str], str]:
+    def _dispatch(
+        self, method: str, params: dict[str, str], bearer: str | None, basic: tuple[str, str] | None
+    ) -> tuple[int, dict[str, str], str]:
         with self._lock:
             self.calls.append((method, params, bearer))
             fault = self._take_fault(method)
@@ -205,8 +207,9 @@ class FakeSlack:
             return {"ok": False, "error": "token_revoked"}
         return found
 
-    def _oauth_v2_access(self, params: dict[str, str], _token: str | None,
-                         basic: tuple[str, str] | None) -> dict[str, Any]:
+    def _oauth_v2_access(
+        self, params: dict[str, str], _token: str | None, basic: tuple[str, str] | None
+    ) -> dict[str, Any]:
         client = basic or (params.get("client_id", ""), params.get("client_secret", ""))
         if client != (self.client_id, self.client_secret):
             return {"ok": False, "error": "invalid_client_id"}
@@ -220,8 +223,12 @@ class FakeSlack:
         return {
             "ok": True,
             "app_id": "A0FILESBOT",
-            "authed_user": {"id": user_id, "scope": ",".join(USER_SCOPES), "access_token": user_token,
-                            "token_type": "user"},
+            "authed_user": {
+                "id": user_id,
+                "scope": ",".join(USER_SCOPES),
+                "access_token": user_token,
+                "token_type": "user",
+            },
             "scope": ",".join(BOT_SCOPES),
             "token_type": "bot",
             "access_token": bot_token,
@@ -236,9 +243,15 @@ class FakeSlack:
         if isinstance(found, dict):
             return found
         ws = self.workspaces[found.team_id]
-        result = {"ok": True, "url": f"https://{ws.name}.slack.com/", "team": ws.name, "team_id": ws.team_id,
-                  "user_id": found.user_id if found.kind == "user" else f"U{ws.team_id}BOT",
-                  "user": "files-bot", "is_enterprise_install": False}
+        result = {
+            "ok": True,
+            "url": f"https://{ws.name}.slack.com/",
+            "team": ws.name,
+            "team_id": ws.team_id,
+            "user_id": found.user_id if found.kind == "user" else f"U{ws.team_id}BOT",
+            "user": "files-bot",
+            "is_enterprise_install": False,
+        }
         if found.kind == "bot":
             result["bot_id"] = found.user_id
         return result
@@ -250,8 +263,7 @@ class FakeSlack:
         if found.kind == "bot":
             return {"ok": False, "error": "not_allowed_token_type"}
         if "files:read" not in found.scopes:
-            return {"ok": False, "error": "missing_scope", "needed": "files:read",
-                    "provided": ",".join(found.scopes)}
+            return {"ok": False, "error": "missing_scope", "needed": "files:read", "provided": ",".join(found.scopes)}
         ws = self.workspaces[found.team_id]
         try:
             count = int(params.get("count", 100))
@@ -276,10 +288,14 @@ class FakeSlack:
 
         def matches(f: File) -> bool:
             visible = [c for c in f.conversations if ws.visible_to(found.user_id, c)]
-            return bool(visible) and (channel is None or channel in visible) \
-                and (user is None or f.user == user) and f.created >= ts_from \
-                and (ts_to is None or f.created <= ts_to) \
+            return (
+                bool(visible)
+                and (channel is None or channel in visible)
+                and (user is None or f.user == user)
+                and f.created >= ts_from
+                and (ts_to is None or f.created <= ts_to)
                 and ("all" in types or not types or any(_TYPES[t](f) for t in types))
+            )
 
         selected = sorted((f for f in ws.files if matches(f)), key=lambda f: (-f.created, f.id))
         rendered = lambda fs: [self._render(ws, f, found.user_id) for f in fs]  # noqa: E731
@@ -289,29 +305,49 @@ class FakeSlack:
                 offset = int(base64.b64decode(params["cursor"]).decode().split(":")[1]) if params.get("cursor") else 0
             except (ValueError, IndexError):
                 return {"ok": False, "error": "invalid_cursor"}
-            chunk = selected[offset: offset + size]
+            chunk = selected[offset : offset + size]
             more = offset + size < len(selected)
             next_cursor = base64.b64encode(f"file:{offset + size}".encode()).decode() if more else ""
             return {"ok": True, "files": rendered(chunk), "response_metadata": {"next_cursor": next_cursor}}
         size = min(count, self.max_count)
         pages = max(1, -(-len(selected) // size))
-        chunk = selected[(page - 1) * size: page * size]
-        return {"ok": True, "files": rendered(chunk),
-                "paging": {"count": size, "total": len(selected), "page": page, "pages": pages}}
+        chunk = selected[(page - 1) * size : page * size]
+        return {
+            "ok": True,
+            "files": rendered(chunk),
+            "paging": {"count": size, "total": len(selected), "page": page, "pages": pages},
+        }
 
     def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:
         seen = [c for c in f.conversations if ws.visible_to(viewer, c)]
         by_kind = {k: [c for c in seen if ws.conversations[c].kind == k] for k in ("public", "private", "im")}
         url = f"https://files.slack.example/files-pri/{ws.team_id}-{f.id}/{f.name}"
         return {
-            "id": f.id, "created": f.created, "timestamp": f.created, "name": f.name, "title": f.title or f.name,
-            "mimetype": f.mimetype, "filetype": f.filetype, "pretty_type": f.pretty_type, "user": f.user,
-            "editable": f.mode == "snippet", "size": f.size, "mode": f.mode, "is_external": False,
-            "external_type": "", "is_public": bool(by_kind["public"]), "public_url_shared": False,
-            "display_as_bot": False, "username": "", "url_private": url, "url_private_download": url,
+            "id": f.id,
+            "created": f.created,
+            "timestamp": f.created,
+            "name": f.name,
+            "title": f.title or f.name,
+            "mimetype": f.mimetype,
+            "filetype": f.filetype,
+            "pretty_type": f.pretty_type,
+            "user": f.user,
+            "editable": f.mode == "snippet",
+            "size": f.size,
+            "mode": f.mode,
+            "is_external": False,
+            "external_type": "",
+            "is_public": bool(by_kind["public"]),
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": url,
+            "url_private_download": url,
             "permalink": f"https://{ws.name}.slack.example/files/{f.user}/{f.id}/{f.name}",
             "permalink_public": f"https://slack-files.example/{ws.team_id}-{f.id}",
-            "channels": by_kind["public"], "groups": by_kind["private"], "ims": by_kind["im"],
+            "channels": by_kind["public"],
+            "groups": by_kind["private"],
+            "ims": by_kind["im"],
             "comments_count": 0,
         }
 
@@ -329,8 +365,13 @@ class FakeSlack:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def _reply(self, status: int, body: str, headers: dict[str, str] | None = None,
-                       content_type: str = "application/json; charset=utf-8") -> None:
+            def _reply(
+                self,
+                status: int,
+                body: str,
+                headers: dict[str, str] | None = None,
+                content_type: str = "application/json; charset=utf-8",
+            ) -> None:
                 raw = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
