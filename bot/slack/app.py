@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.config import Settings
@@ -14,18 +11,17 @@ from bot.slack import listeners, scopes
 from bot.slack.authorize import UserTokenAuthorize
 from bot.slack.client import web_client
 from bot.slack.paths import INSTALL_PATH, REDIRECT_PATH
+from bot.slack.stores import ThreadLocalSQLite3InstallationStore
 from handlers.state import StateCodec
 
 OAUTH_STATE_SECONDS = 600
-# Lazy listeners do the slow work (API calls, response_url posts); they wait on I/O, not CPU.
-WORKER_THREADS = 32
 
 
 def build_app(settings: Settings) -> App:
     """The Slack side of files-bot. Requires `settings.slack_configured`."""
     assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    installation_store = SQLite3InstallationStore(
+    installation_store = ThreadLocalSQLite3InstallationStore(
         database=str(settings.data_dir / "slack-installations.sqlite"),
         client_id=settings.slack_client_id,
     )
@@ -52,10 +48,9 @@ def build_app(settings: Settings) -> App:
         oauth_settings=oauth_settings,
         # Our own lookup: per request, no cache, no auth.test round trip before the ack.
         authorize=UserTokenAuthorize(installation_store),  # type: ignore[arg-type]  # Bolt accepts Authorize
-        # Acks are computed in the request thread (instant: parsing only); everything slow runs in
-        # lazy listeners on the executor, so a busy executor never delays an ack.
+        # Acks are computed in the request thread (instant: parsing only); the listeners hand the slow
+        # work to their own pool, so a busy pool never delays an ack.
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="slack-lazy"),
         user_facing_authorize_error_message=(
             "files-bot is no longer installed in this workspace. "
             f"Ask an admin to reinstall it: {settings.public_url}{INSTALL_PATH}"

@@ -1,15 +1,18 @@
 """Bolt listeners for `/files` and its buttons: translate Slack payloads, call the skill, render, reply.
 
 Slack's timing rule: a slash command or interaction must get its HTTP 200 within 3 seconds, or the user
-sees "operation_timeout". So every listener is split, opsdroid-style, into an `ack_*` that answers
-instantly (parsing only, no API call) and a lazy `*_work` that calls the Web API with the user's token
-and delivers through `response_url` (valid for 30 minutes, up to 5 posts).
+sees "operation_timeout". So each listener, opsdroid-style, acks first — computed in the request thread
+from parsing alone, no API call — and then hands the slow part (files.list with the user's token,
+rendering, posting to `response_url`, valid for 30 minutes and 5 posts) to the listeners' own thread pool.
+(Bolt's lazy listeners would do the same but deep-copy every request first, which costs more than the
+whole ack under load.)
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,53 +37,52 @@ SORRY = "Sorry — something went wrong on my side. Please try again in a minute
 class FilesListeners:
     """The `/files` command and its navigation, for one Slack app."""
 
+    # The work waits on Slack (I/O), not the CPU, so the pool can be wider than the core count.
+    WORKERS = 32
+
     def __init__(self, settings: Settings, codec: StateCodec, today: Callable[[], Any] | None = None) -> None:
         self._settings = settings
         self._codec = codec
         self._client = web_client(settings)
         self._today = today or (lambda: datetime.now(UTC).date())
+        self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="files-work")
 
-    # -- /files -----------------------------------------------------------------------------------
-    def ack_command(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        triaged = files_command.triage(
-            str(command.get("text") or ""), self._invocation(context, command), authorized=bool(context.user_token)
-        )
-        if isinstance(triaged, Notice):
-            ack(response_type="ephemeral", **render.render(triaged))
-        else:
-            ack()  # the listing follows through response_url
-
-    def command_work(self, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
+    def command(self, ack: Ack, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
+        """`/files …`: help, usage errors and "please authorize" go in the ack; a listing follows."""
         inv = self._invocation(context, command)
         triaged = files_command.triage(str(command.get("text") or ""), inv, authorized=bool(context.user_token))
         if not isinstance(triaged, FileQuery):
-            return  # already answered in the ack
-        query = triaged
-        self._deliver(
-            respond,
-            replace=False,
-            work=lambda: files_command.list_files(query, inv, self._source(context), self._codec),
+            ack(response_type="ephemeral", **render.render(triaged))
+            return
+        ack()
+        query, source = triaged, self._source(context)
+        self._pool.submit(
+            self._deliver, respond, False, lambda: files_command.list_files(query, inv, source, self._codec)
         )
 
-    # -- buttons and menus ------------------------------------------------------------------------
-    def ack_action(self, ack: Ack) -> None:
-        ack()
-
-    def navigate_work(
-        self, respond: Respond, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    def navigate(
+        self, ack: Ack, respond: Respond, action: dict[str, Any], body: dict[str, Any], context: BoltContext
     ) -> None:
+        """Prev / Next / Type menu: ack, then re-run the (verified) query as the clicking user."""
+        ack()
         inv = self._invocation(context, body)
+        kind: str | None = None
         if action.get("action_id") == render.ACTION_TYPE:
             token = action.get("block_id")
-            kind = (action.get("selected_option") or {}).get("value")
-            kind = kind if isinstance(kind, str) else ""
+            choice = (action.get("selected_option") or {}).get("value")
+            kind = choice if isinstance(choice, str) else ""
         else:
-            token, kind = action.get("value"), None
-        self._deliver(
+            token = action.get("value")
+        source = self._source(context)
+        self._pool.submit(
+            self._deliver,
             respond,
-            replace=True,
-            work=lambda: files_command.navigate(token, inv, self._source(context), self._codec, kind=kind),
+            True,
+            lambda: files_command.navigate(token, inv, source, self._codec, kind=kind),
         )
+
+    def ack_only(self, ack: Ack) -> None:
+        ack()
 
     # -- helpers ----------------------------------------------------------------------------------
     def _source(self, context: BoltContext) -> SlackFileSource:
@@ -102,7 +104,7 @@ class FilesListeners:
             authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
         )
 
-    def _deliver(self, respond: Respond, *, replace: bool, work: Callable[[], Reply]) -> None:
+    def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
         try:
             reply = work()
         except Exception:
@@ -117,8 +119,8 @@ class FilesListeners:
 
 
 def register(app: App, listeners: FilesListeners) -> None:
-    app.command("/files")(ack=listeners.ack_command, lazy=[listeners.command_work])
+    app.command("/files")(listeners.command)
     for action_id in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
-        app.action(action_id)(ack=listeners.ack_action, lazy=[listeners.navigate_work])
+        app.action(action_id)(listeners.navigate)
     # A URL button still sends an interaction; acknowledge it and let the browser do the rest.
-    app.action(render.ACTION_AUTHORIZE)(listeners.ack_action)
+    app.action(render.ACTION_AUTHORIZE)(listeners.ack_only)

@@ -398,7 +398,14 @@ class FakeSlack:
                 url = urlparse(self.path)
                 params = self._params()
                 if url.path.startswith("/response/"):
+                    if self.command == "GET":  # for out-of-process drivers (benchmarks): what was posted
+                        self._reply(200, json.dumps(fake.responses.get(url.path.rsplit("/", 1)[-1], [])))
+                        return
                     fake._record_response(url.path.rsplit("/", 1)[-1], self._json or params)
+                    self._reply(200, "ok", content_type="text/plain")
+                    return
+                if url.path == "/_fake/latency":  # test control, for out-of-process drivers
+                    fake.latency = float(params.get("seconds", "0"))
                     self._reply(200, "ok", content_type="text/plain")
                     return
                 if url.path == "/oauth/v2/authorize":
@@ -445,3 +452,27 @@ _TYPES = {
     "zips": lambda f: f.filetype == "zip",
     "pdfs": lambda f: f.filetype == "pdf",
 }
+
+
+def main() -> None:
+    """Run the fake on its own (for benchmarks, so it doesn't share a GIL with the load generator)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--load-users", type=int, default=0, help="extra members of #general")
+    args = parser.parse_args()
+    from tests.conftest import GENERAL, TEAM, seed
+
+    with FakeSlack() as fake:
+        seed(fake)
+        ws = fake.workspaces[TEAM]
+        for i in range(args.load_users):
+            uid = f"U0LOAD{i:03d}"
+            ws.users[uid] = User(uid, uid.lower())
+            ws.conversations[GENERAL].members.add(uid)
+        print(fake.base_url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

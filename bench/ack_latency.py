@@ -1,0 +1,190 @@
+"""Ack latency of `/files` under concurrent load, against a minimal ack-only Bolt app.
+
+Both apps run as separate processes on 127.0.0.1 behind the same server stack; the fake Slack Web API
+(in this process) adds `--latency` seconds to every call, so any Web API call made before the ack shows up
+directly in the figures. For each concurrency level it sends `--rounds` bursts of N simultaneous, correctly
+signed slash commands from N authorized users and prints p50/p99 ack latency for both apps, their ratio,
+how many acks took over 3 s, and how many listings files-bot then delivered through response_url.
+
+    .venv/bin/python -m bench.ack_latency --concurrency 20 50 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import GENERAL, TEAM  # noqa: E402
+from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402
+
+SLACK_ACK_LIMIT = 3.0
+MAX_BURST = 200
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RemoteFake:
+    """The parts of `FakeSlack` the driver needs, for a fake running in its own process."""
+
+    client_id = FakeSlack.client_id
+    client_secret = FakeSlack.client_secret
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.api_url = f"{base_url}/api/"
+        self._n = 0
+
+    def response_url(self) -> str:
+        self._n += 1
+        return f"{self.base_url}/response/bench{self._n:06d}"
+
+    def responses_for(self, url: str) -> list[object]:
+        return list(requests.get(url, timeout=10).json())
+
+    def set_latency(self, seconds: float) -> None:
+        requests.post(f"{self.base_url}/_fake/latency", params={"seconds": seconds}, timeout=10)
+
+
+@contextmanager
+def fake_process(load_users: int) -> Iterator[RemoteFake]:
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.slack_api", "--load-users", str(load_users)],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        yield RemoteFake(proc.stdout.readline().strip())  # type: ignore[union-attr]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    proc = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # up to 30 s to come up
+            try:
+                requests.post(f"{url}/slack/events", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{args} did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
+
+
+def burst(send: Callable[[int], float], n: int) -> list[float]:
+    """n requests released at the same instant; returns their ack latencies in seconds."""
+    start = threading.Barrier(n)
+    results: list[float] = [0.0] * n
+
+    def worker(i: int) -> None:
+        start.wait()
+        results[i] = send(i)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def measure(driver: SlackDriver, users: list[str], n: int, rounds: int) -> tuple[list[float], list[str]]:
+    latencies: list[float] = []
+    urls: list[str] = []
+    lock = threading.Lock()
+
+    def send(i: int) -> float:
+        body, response_url = driver.command_body(users[i % len(users)], GENERAL, "")
+        t0 = time.perf_counter()
+        response = driver.post_signed(body, "application/x-www-form-urlencoded")
+        elapsed = time.perf_counter() - t0
+        assert response.status_code == 200, response.status_code
+        with lock:
+            urls.append(response_url)
+        return elapsed
+
+    for _ in range(rounds):
+        latencies += burst(send, n)
+        time.sleep(0.5)
+    return latencies, urls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[20])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.3, help="seconds the fake adds to each Web API call")
+    args = parser.parse_args()
+    levels = [min(c, MAX_BURST) for c in args.concurrency]
+
+    users = [f"U0LOAD{i:03d}" for i in range(max(levels))]
+    with fake_process(len(users)) as fake, tempfile.TemporaryDirectory() as data:
+        bot_port, minimal_port = free_port(), free_port()
+        env = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": fake.client_id,
+               "SLACK_CLIENT_SECRET": fake.client_secret, "SLACK_API_URL": fake.api_url,
+               "FILES_BOT_DATA_DIR": data, "FILES_BOT_PUBLIC_URL": f"http://127.0.0.1:{bot_port}",
+               "FILES_BOT_LOG_LEVEL": "WARNING"}
+        bot_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(bot_port)]
+        minimal_cmd = [sys.executable, "-m", "bench.minimal_app", str(minimal_port)]
+        with process(bot_cmd, env, bot_port) as bot_url, process(minimal_cmd, env, minimal_port) as minimal_url:
+            bot = SlackDriver(bot_url=bot_url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
+            minimal = SlackDriver(bot_url=minimal_url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
+            for uid in users:
+                bot.authorize(uid)
+            fake.set_latency(args.latency)
+            print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+                  f"fake Web API latency {args.latency * 1000:.0f} ms; {args.rounds} bursts per level")
+            print(f"{'N':>4} {'files-bot p50':>14} {'p99':>8} {'minimal p50':>12} {'p99':>8} {'p99 ratio':>10} "
+                  f"{'>3s':>5} {'delivered':>10}")
+            for n in levels:
+                measure(minimal, users, n, 1)  # warm both up
+                measure(bot, users, n, 1)
+                base, _ = measure(minimal, users, n, args.rounds)
+                ours, urls = measure(bot, users, n, args.rounds)
+                pending = set(urls)
+                deadline = time.monotonic() + 120
+                while pending and time.monotonic() < deadline:
+                    pending = {u for u in pending if not fake.responses_for(u)}
+                    time.sleep(0.2)
+                delivered = len(urls) - len(pending)
+                over = sum(1 for x in ours if x > SLACK_ACK_LIMIT)
+                p99_ratio = percentile(ours, 99) / percentile(base, 99)
+                print(f"{n:>4} {statistics.median(ours) * 1000:>12.1f}ms {percentile(ours, 99) * 1000:>6.1f}ms "
+                      f"{statistics.median(base) * 1000:>10.1f}ms {percentile(base, 99) * 1000:>6.1f}ms "
+                      f"{p99_ratio:>10.2f} {over:>5} {delivered:>5}/{len(urls)}")
+
+
+if __name__ == "__main__":
+    main()
