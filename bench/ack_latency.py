@@ -21,10 +21,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
@@ -69,8 +68,12 @@ class RemoteFake:
 
 @contextmanager
 def fake_process(load_users: int) -> Iterator[RemoteFake]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.slack_api", "--load-users", str(load_users)],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.slack_api", "--load-users", str(load_users)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         yield RemoteFake(proc.stdout.readline().strip())  # type: ignore[union-attr]
     finally:
@@ -80,8 +83,9 @@ def fake_process(load_users: int) -> Iterator[RemoteFake]:
 
 @contextmanager
 def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    proc = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):  # up to 30 s to come up
@@ -152,10 +156,15 @@ def main() -> None:
     users = [f"U0LOAD{i:03d}" for i in range(max(levels))]
     with fake_process(len(users)) as fake, tempfile.TemporaryDirectory() as data:
         bot_port, minimal_port = free_port(), free_port()
-        env = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": fake.client_id,
-               "SLACK_CLIENT_SECRET": fake.client_secret, "SLACK_API_URL": fake.api_url,
-               "FILES_BOT_DATA_DIR": data, "FILES_BOT_PUBLIC_URL": f"http://127.0.0.1:{bot_port}",
-               "FILES_BOT_LOG_LEVEL": "WARNING"}
+        env = {
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_CLIENT_ID": fake.client_id,
+            "SLACK_CLIENT_SECRET": fake.client_secret,
+            "SLACK_API_URL": fake.api_url,
+            "FILES_BOT_DATA_DIR": data,
+            "FILES_BOT_PUBLIC_URL": f"http://127.0.0.1:{bot_port}",
+            "FILES_BOT_LOG_LEVEL": "WARNING",
+        }
         bot_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(bot_port)]
         minimal_cmd = [sys.executable, "-m", "bench.minimal_app", str(minimal_port)]
         with process(bot_cmd, env, bot_port) as bot_url, process(minimal_cmd, env, minimal_port) as minimal_url:
@@ -164,10 +173,14 @@ def main() -> None:
             for uid in users:
                 bot.authorize(uid)
             fake.set_latency(args.latency)
-            print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                  f"fake Web API latency {args.latency * 1000:.0f} ms; {args.rounds} bursts per level")
-            print(f"{'N':>4} {'files-bot p50':>14} {'p99':>8} {'minimal p50':>12} {'p99':>8} {'p99 ratio':>10} "
-                  f"{'>3s':>5} {'delivered':>10}")
+            print(
+                f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+                f"fake Web API latency {args.latency * 1000:.0f} ms; {args.rounds} bursts per level"
+            )
+            print(
+                f"{'N':>4} {'files-bot p50':>14} {'p99':>8} {'minimal p50':>12} {'p99':>8} {'p99 ratio':>10} "
+                f"{'>3s':>5} {'delivered':>10}"
+            )
             for n in levels:
                 measure(minimal, users, n, 1)  # warm both up
                 measure(bot, users, n, 1)
@@ -181,9 +194,11 @@ def main() -> None:
                 delivered = len(urls) - len(pending)
                 over = sum(1 for x in ours if x > SLACK_ACK_LIMIT)
                 p99_ratio = percentile(ours, 99) / percentile(base, 99)
-                print(f"{n:>4} {statistics.median(ours) * 1000:>12.1f}ms {percentile(ours, 99) * 1000:>6.1f}ms "
-                      f"{statistics.median(base) * 1000:>10.1f}ms {percentile(base, 99) * 1000:>6.1f}ms "
-                      f"{p99_ratio:>10.2f} {over:>5} {delivered:>5}/{len(urls)}")
+                print(
+                    f"{n:>4} {statistics.median(ours) * 1000:>12.1f}ms {percentile(ours, 99) * 1000:>6.1f}ms "
+                    f"{statistics.median(base) * 1000:>10.1f}ms {percentile(base, 99) * 1000:>6.1f}ms "
+                    f"{p99_ratio:>10.2f} {over:>5} {delivered:>5}/{len(urls)}"
+                )
 
 
 if __name__ == "__main__":

@@ -340,3 +340,10 @@ def test_the_ack_comes_before_the_slow_work(slack):
     assert ack.status_code == 200 and ack.text == ""
     assert slack.fake.responses_for(url) == []  # the listing had not been posted when Slack got its ack
     assert "page 1 of 3" in slack.wait_for(url)[0]["text"]
+
+
+def test_unknown_user_filter_is_explained(slack):
+    slack.authorize(ANA)
+    reply = list_files(slack, ANA, "<@U0NOBODY>")
+    assert reply["text"] == "I can't find the user <@U0NOBODY>."
+    assert list_files(slack, ANA, "@nobody")["text"] == "I can't find the user @nobody."
