@@ -32,7 +32,7 @@ def _serve(settings: Settings, host: str) -> int:
     from bot.server import make_server
 
     server = make_server(settings, host=host)
-    configured = [name for name, on in {"slack": settings.slack_configured}.items() if on]
+    configured = [name for name, on in settings.platforms.items() if on]
     logging.getLogger("files-bot").info(
         "files-bot listening on http://%s:%s (platforms: %s; data: %s)",
         host,

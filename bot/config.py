@@ -20,6 +20,12 @@ class Settings:
     public_url_setting: str | None
     port: int
     log_level: str
+    rocketchat_url: str | None = None
+    rocketchat_app_secret: str | None = None
+    rocketchat_oauth_client_id: str | None = None
+    rocketchat_oauth_client_secret: str | None = None
+    rocketchat_bot_user_id: str | None = None
+    rocketchat_bot_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -37,6 +43,12 @@ class Settings:
             public_url_setting=(env.get("FILES_BOT_PUBLIC_URL") or "").rstrip("/") or None,
             port=port,
             log_level=(env.get("FILES_BOT_LOG_LEVEL") or "INFO").upper(),
+            rocketchat_url=(env.get("ROCKETCHAT_URL") or "").rstrip("/") or None,
+            rocketchat_app_secret=env.get("ROCKETCHAT_APP_SECRET") or None,
+            rocketchat_oauth_client_id=env.get("ROCKETCHAT_OAUTH_CLIENT_ID") or None,
+            rocketchat_oauth_client_secret=env.get("ROCKETCHAT_OAUTH_CLIENT_SECRET") or None,
+            rocketchat_bot_user_id=env.get("ROCKETCHAT_BOT_USER_ID") or None,
+            rocketchat_bot_token=env.get("ROCKETCHAT_BOT_TOKEN") or None,
         )
 
     @property
@@ -57,6 +69,27 @@ class Settings:
     @property
     def slack_configured(self) -> bool:
         return not self.slack_missing
+
+    @property
+    def rocketchat_missing(self) -> list[str]:
+        """The Rocket.Chat variables `/files` needs that are still unset. (The bot account's
+        `ROCKETCHAT_BOT_USER_ID`/`ROCKETCHAT_BOT_TOKEN` are for the bot's own work, not for `/files`.)"""
+        wanted = {
+            "ROCKETCHAT_URL": self.rocketchat_url,
+            "ROCKETCHAT_APP_SECRET": self.rocketchat_app_secret,
+            "ROCKETCHAT_OAUTH_CLIENT_ID": self.rocketchat_oauth_client_id,
+            "ROCKETCHAT_OAUTH_CLIENT_SECRET": self.rocketchat_oauth_client_secret,
+        }
+        return [name for name, value in wanted.items() if not value]
+
+    @property
+    def rocketchat_configured(self) -> bool:
+        return not self.rocketchat_missing
+
+    @property
+    def platforms(self) -> dict[str, bool]:
+        """Which platforms this process serves (what `/healthz` reports)."""
+        return {"slack": self.slack_configured, "rocketchat": self.rocketchat_configured}
 
     @property
     def slack_authorize_url(self) -> str:

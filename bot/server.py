@@ -11,6 +11,10 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.config import Settings
+from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
+from bot.rocketchat.paths import COMMAND_PATH as RC_COMMAND_PATH
+from bot.rocketchat.paths import INSTALL_PATH as RC_INSTALL_PATH
+from bot.rocketchat.paths import REDIRECT_PATH as RC_REDIRECT_PATH
 from bot.slack.paths import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
 
 log = logging.getLogger(__name__)
@@ -24,7 +28,7 @@ def create_app(settings: Settings) -> Flask:
     """Routes for every configured platform, plus `/healthz`."""
     web = Flask("files-bot")
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    platforms = {"slack": settings.slack_configured}
+    platforms = settings.platforms
 
     if settings.slack_configured:
         from bot.slack.app import build_app
@@ -50,6 +54,20 @@ def create_app(settings: Settings) -> Flask:
         @web.get(REDIRECT_PATH)
         def slack_unconfigured() -> tuple[Response, int]:
             return jsonify(error="Slack is not configured on this files-bot"), 503
+
+    if settings.rocketchat_configured:
+        from bot.rocketchat.routes import blueprint
+
+        web.register_blueprint(blueprint(settings))
+    else:
+        log.warning("Rocket.Chat is not configured: set %s to serve it", ", ".join(settings.rocketchat_missing))
+
+        @web.post(RC_COMMAND_PATH)
+        @web.post(RC_ACTION_PATH)
+        @web.get(RC_INSTALL_PATH)
+        @web.get(RC_REDIRECT_PATH)
+        def rocketchat_unconfigured() -> tuple[Response, int]:
+            return jsonify(error="Rocket.Chat is not configured on this files-bot"), 503
 
     @web.get("/healthz")
     def healthz() -> Response:

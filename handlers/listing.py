@@ -5,7 +5,8 @@ Two strategies, chosen per query from the source's `Capabilities`:
 * **native** — every filter is applied by the platform: one API call per page shown, the platform's own
   paging (page numbers or cursors) carried in the navigation state.
 * **bounded scan** — something is not native (a name search on Slack, `largest` on Slack, a type the
-  platform cannot filter): the handler walks the natively filtered list, newest first, for at most
+  platform cannot filter, "everywhere" on a platform that lists one room at a time): the handler walks
+  the natively filtered list, newest first, for at most
   `SCAN_LIMIT` files (`SCAN_LIMIT / max_page_size` calls), applies the rest itself, sorts, and pages the
   result. When the walk stops before the end, the listing is marked partial and the user is told.
 """
@@ -69,7 +70,9 @@ def plan(query: SourceQuery, caps: Capabilities) -> Plan:
     sort_here = query.largest and not caps.largest
     if sort_here:
         native = dataclasses.replace(native, largest=False)
-    return Plan(native=native, residual=residual, scan=bool(residual) or sort_here)
+    # A source that can only walk conversations one after another can't page "everywhere" natively.
+    walk = query.conversation_id is None and not caps.everywhere
+    return Plan(native=native, residual=residual, scan=bool(residual) or sort_here or walk)
 
 
 def list_page(source: FileSource, query: SourceQuery, position: Position) -> Window:
@@ -112,6 +115,8 @@ def _scan_window(source: FileSource, p: Plan, *, largest: bool, page: int) -> Wi
     exhausted = last is None or not last.files or next_position(last, last_at) is None
     if largest:
         matches.sort(key=lambda f: (-f.size, -f.created.timestamp()))
+    else:
+        matches.sort(key=lambda f: -f.created.timestamp())  # a walk of several conversations interleaves
     pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
     page = min(page, pages)
     start = (page - 1) * PAGE_SIZE

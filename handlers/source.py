@@ -69,6 +69,7 @@ class Capabilities:
     name: bool
     largest: bool
     max_page_size: int
+    everywhere: bool = True  # one listing across all conversations; else the source walks them in turn
 
 
 @dataclass(frozen=True)

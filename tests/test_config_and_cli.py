@@ -56,7 +56,7 @@ def test_files_bot_serve_starts_without_credentials_and_logs_what_is_missing(tmp
         log = "".join(lines)
         assert "Slack is not configured: set SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET" in log
         health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-        assert json.loads(health.text) == {"status": "ok", "platforms": {"slack": False}}
+        assert json.loads(health.text) == {"status": "ok", "platforms": {"slack": False, "rocketchat": False}}
         assert health.headers["Server"] == "files-bot"  # waitress, not a development server
     finally:
         proc.terminate()

@@ -33,12 +33,15 @@ def user_of(fake: FakeSlack, token: str | None) -> str:
 def test_serves_without_credentials_and_says_what_is_configured(tmp_path):
     with running_bot({"FILES_BOT_DATA_DIR": str(tmp_path)}) as url:
         health = requests.get(f"{url}/healthz", timeout=5)
-        assert health.json() == {"status": "ok", "platforms": {"slack": False}}
+        assert health.json() == {"status": "ok", "platforms": {"slack": False, "rocketchat": False}}
         assert requests.post(f"{url}/slack/events", data="x", timeout=5).status_code == 503
 
 
 def test_healthz_reports_slack_when_configured(slack):
-    assert requests.get(f"{slack.bot_url}/healthz", timeout=5).json()["platforms"] == {"slack": True}
+    assert requests.get(f"{slack.bot_url}/healthz", timeout=5).json()["platforms"] == {
+        "slack": True,
+        "rocketchat": False,
+    }
 
 
 # -- OAuth ----------------------------------------------------------------------------------------------

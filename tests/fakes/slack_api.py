@@ -5,22 +5,22 @@ as Slack does *for the token's owner*: a user token sees files in public channel
 user belongs to; the `channels`/`groups`/`ims` of each file list only conversations the caller can see.
 
 Methods: `oauth.v2.access`, `auth.test`, `files.list` (channel, user, types, ts_from, ts_to, page/count
-paging with `paging`, cursor/limit paging with `response_metadata.next_cursor`), plus a `response_url`
-sink. Faults can be injected per method: 429 with or without `Retry-After`, 5xx, malformed bodies, latency.
+paging with `paging`, cursor/limit paging with `response_metadata.next_cursor`), a stand-in consent page at
+`/oauth/v2/authorize`, and a `response_url` sink. Faults can be injected per method: 429 with or without
+`Retry-After`, 5xx, malformed bodies, latency.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import secrets
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import urlencode, urlparse
+
+from tests.fakes.http_fake import Answer, HTTPFake, Request
 
 USER_SCOPES = ("files:read",)
 BOT_SCOPES = ("commands",)
@@ -66,14 +66,6 @@ class Token:
 
 
 @dataclass
-class Fault:
-    status: int
-    body: str
-    headers: dict[str, str]
-    times: int
-
-
-@dataclass
 class Workspace:
     team_id: str
     name: str
@@ -88,44 +80,39 @@ class Workspace:
         return conv.kind == "public" or user_id in conv.members
 
 
-class FakeSlack:
+class FakeSlack(HTTPFake):
     """Start with `with FakeSlack() as slack:`; `slack.api_url` is the `SLACK_API_URL` to use."""
 
     client_id = "1111.2222"
     client_secret = "fake-client-secret"
 
     def __init__(self) -> None:
+        super().__init__()
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, Token] = {}
         self.codes: dict[str, tuple[str, str]] = {}
-        self.calls: list[tuple[str, dict[str, str], str | None]] = []
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.faults: dict[str, list[Fault]] = defaultdict(list)
-        self.latency = 0.0
         self.force_cursor_paging = False
         self.max_count = 1000
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> FakeSlack:
-        self._thread.start()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        self.stop()
 
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/"
+
+    @property
+    def calls(self) -> list[tuple[str, dict[str, str], str | None]]:
+        """(method, params, bearer token) of every Web API call, in order."""
+        return [(r.path[5:], r.params, _bearer(r)) for r in list(self.requests) if r.path.startswith("/api/")]
+
+    def calls_of(self, method: str) -> list[dict[str, str]]:
+        return [params for m, params, _ in self.calls if m == method]
 
     def response_url(self) -> str:
         return f"{self.base_url}/response/{secrets.token_hex(8)}"
@@ -156,46 +143,42 @@ class FakeSlack:
             if token.team_id == team_id and token.user_id == user_id and token.kind == "user":
                 token.revoked = True
 
-    def inject(
-        self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None, times: int = 1
-    ) -> None:
-        """Make the next `times` calls of `method` answer with `status` (429, 500, …) instead."""
-        text = body if isinstance(body, str) else json.dumps(body if body is not None else {"ok": False})
-        self.faults[method].append(Fault(status, text, headers or {}, times))
-
-    def calls_of(self, method: str) -> list[dict[str, str]]:
-        return [params for m, params, _ in self.calls if m == method]
-
     # -- the API ---------------------------------------------------------------------------------
-    def _dispatch(
-        self, method: str, params: dict[str, str], bearer: str | None, basic: tuple[str, str] | None
-    ) -> tuple[int, dict[str, str], str]:
-        with self._lock:
-            self.calls.append((method, params, bearer))
-            fault = self._take_fault(method)
-        if self.latency:
-            time.sleep(self.latency)
-        if fault is not None:
-            return fault.status, fault.headers, fault.body
+    def method_of(self, request: Request) -> str | None:
+        return request.path[5:] if request.path.startswith("/api/") else None
+
+    def handle(self, request: Request) -> Answer:
+        path = request.path
+        if path.startswith("/response/"):
+            key = path.rsplit("/", 1)[-1]
+            if request.verb == "GET":  # for out-of-process drivers (benchmarks): what was posted
+                return Answer.json(self.responses.get(key, []))
+            with self._lock:
+                self.responses[key].append(request.json if request.json is not None else request.params)
+            return Answer(200, "ok", content_type="text/plain")
+        if path == "/_fake/latency":  # test control, for out-of-process drivers
+            self.latency = float(request.params.get("seconds", "0"))
+            return Answer(200, "ok", content_type="text/plain")
+        if path == "/oauth/v2/authorize":
+            return self._consent(request.params)
+        if not path.startswith("/api/"):
+            return Answer.json({"ok": False, "error": "not_found"}, 404)
         handler = {
             "oauth.v2.access": self._oauth_v2_access,
             "auth.test": self._auth_test,
             "files.list": self._files_list,
-        }.get(method)
+        }.get(path[5:])
         if handler is None:
-            return 200, {}, json.dumps({"ok": False, "error": "unknown_method"})
-        result = handler(params, bearer or params.get("token"), basic)
-        return 200, {}, json.dumps(result)
+            return Answer.json({"ok": False, "error": "unknown_method"})
+        return Answer.json(handler(request.params, _bearer(request) or request.params.get("token"), _basic(request)))
 
-    def _take_fault(self, method: str) -> Fault | None:
-        queue = self.faults.get(method)
-        if not queue:
-            return None
-        fault = queue[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            queue.pop(0)
-        return fault
+    def _consent(self, params: dict[str, str]) -> Answer:
+        """Stands in for Slack's consent page: approves as the user named by `as_user` (team:user)."""
+        team_id, _, user_id = params.get("as_user", "").partition(":")
+        if team_id not in self.workspaces:
+            return Answer(400, "unknown user", content_type="text/plain")
+        query = urlencode({"code": self.issue_code(team_id, user_id), "state": params.get("state", "")})
+        return Answer(302, "", {"Location": f"{params.get('redirect_uri', '')}?{query}"})
 
     def _authenticate(self, token: str | None) -> Token | dict[str, Any]:
         if not token:
@@ -351,96 +334,18 @@ class FakeSlack:
             "comments_count": 0,
         }
 
-    def _record_response(self, key: str, body: dict[str, Any]) -> None:
-        with self._lock:
-            self.responses[key].append(body)
 
-    # -- HTTP plumbing ---------------------------------------------------------------------------
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("Authorization") or ""
+    return auth[7:] if auth.startswith("Bearer ") else None
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def _reply(
-                self,
-                status: int,
-                body: str,
-                headers: dict[str, str] | None = None,
-                content_type: str = "application/json; charset=utf-8",
-            ) -> None:
-                raw = body.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(raw)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _params(self) -> dict[str, str]:
-                url = urlparse(self.path)
-                params = {k: v[-1] for k, v in parse_qs(url.query).items()}
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    raw = self.rfile.read(length).decode()
-                    if "json" in (self.headers.get("Content-Type") or ""):
-                        self._json = json.loads(raw or "{}")
-                    else:
-                        params.update({k: v[-1] for k, v in parse_qs(raw).items()})
-                return params
-
-            def _serve(self) -> None:
-                self._json: Any = None
-                url = urlparse(self.path)
-                params = self._params()
-                if url.path.startswith("/response/"):
-                    if self.command == "GET":  # for out-of-process drivers (benchmarks): what was posted
-                        self._reply(200, json.dumps(fake.responses.get(url.path.rsplit("/", 1)[-1], [])))
-                        return
-                    fake._record_response(url.path.rsplit("/", 1)[-1], self._json or params)
-                    self._reply(200, "ok", content_type="text/plain")
-                    return
-                if url.path == "/_fake/latency":  # test control, for out-of-process drivers
-                    fake.latency = float(params.get("seconds", "0"))
-                    self._reply(200, "ok", content_type="text/plain")
-                    return
-                if url.path == "/oauth/v2/authorize":
-                    self._authorize(params)
-                    return
-                if not url.path.startswith("/api/"):
-                    self._reply(404, json.dumps({"ok": False, "error": "not_found"}))
-                    return
-                bearer = None
-                basic = None
-                auth = self.headers.get("Authorization") or ""
-                if auth.startswith("Bearer "):
-                    bearer = auth[7:]
-                elif auth.startswith("Basic "):
-                    user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
-                    basic = (user, password)
-                status, headers, body = fake._dispatch(url.path[5:], params, bearer, basic)
-                self._reply(status, body, headers)
-
-            def _authorize(self, params: dict[str, str]) -> None:
-                """Stands in for Slack's consent page: approves as the user named by `as_user`."""
-                team_id, _, user_id = params.get("as_user", "").partition(":")
-                if team_id not in fake.workspaces:
-                    self._reply(400, "unknown user", content_type="text/plain")
-                    return
-                query = urlencode({"code": fake.issue_code(team_id, user_id), "state": params.get("state", "")})
-                self.send_response(302)
-                self.send_header("Location", f"{params.get('redirect_uri', '')}?{query}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_GET = _serve
-            do_POST = _serve
-
-        return Handler
+def _basic(request: Request) -> tuple[str, str] | None:
+    auth = request.headers.get("Authorization") or ""
+    if not auth.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+    return user, password
 
 
 _TYPES = {

@@ -1,0 +1,93 @@
+"""`/files` for Rocket.Chat: turns verified bridge requests into skill calls and UIKit answers.
+
+Unlike Slack, the App waits for the answer in the same request (it shows it in a contextual bar), so the
+listing is computed here, within the request, with the user's own token.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.config import Settings
+from bot.rocketchat import client, render
+from bot.rocketchat.files_source import RocketChatFileSource
+from bot.rocketchat.oauth import RocketChatOAuth
+from bot.rocketchat.paths import INSTALL_PATH
+from bot.rocketchat.protocol import Action, Command, Room
+from handlers import files_command
+from handlers.cards import Notice, Reply
+from handlers.files_command import Invocation
+from handlers.query import FileQuery
+from handlers.state import StateCodec
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
+UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
+
+
+class RocketChatFiles:
+    def __init__(self, settings: Settings, oauth: RocketChatOAuth) -> None:
+        assert settings.rocketchat_url and settings.rocketchat_app_secret
+        self._settings = settings
+        self._oauth = oauth
+        self._codec = StateCodec(settings.rocketchat_app_secret, purpose="rocketchat")
+        # One Rocket.Chat server per bot: its host stands in for Slack's workspace id in button state.
+        self._workspace = urlparse(settings.rocketchat_url).netloc or settings.rocketchat_url
+
+    def command(self, cmd: Command) -> dict[str, Any]:
+        token = self._oauth.current_token(cmd.user_id)
+        inv = self._invocation(cmd.user_id, cmd.room)
+        triaged = files_command.triage(cmd.text, inv, authorized=token is not None)
+        if not isinstance(triaged, FileQuery):
+            return self._answer(triaged, None, cmd.user_id)
+        source = self._source(token, cmd.room, cmd.user_id, cmd.username)
+        return self._run(lambda: files_command.list_files(triaged, inv, source, self._codec), source, cmd.user_id)
+
+    def action(self, act: Action) -> dict[str, Any]:
+        if act.action_id not in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
+            return self._answer(Notice(UNKNOWN_ACTION), None, act.user_id)
+        token = self._oauth.current_token(act.user_id)
+        inv = self._invocation(act.user_id, act.room)
+        source = self._source(token, act.room, act.user_id, act.username)
+        if act.action_id == render.ACTION_TYPE:
+            state, kind = act.block_id, act.value or ""
+        else:
+            state, kind = act.value, None
+        return self._run(
+            lambda: files_command.navigate(state, inv, source, self._codec, kind=kind), source, act.user_id
+        )
+
+    def _run(self, work: Any, source: RocketChatFileSource, user_id: str) -> dict[str, Any]:
+        try:
+            reply: Reply = work()
+        except Exception:
+            log.exception("/files failed")
+            reply = Notice(SORRY)
+        return self._answer(reply, source, user_id)
+
+    def _answer(self, reply: Reply, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
+        if isinstance(reply, Notice) and reply.authorize_url:
+            self._oauth.forget(user_id)  # Rocket.Chat no longer accepts it (or there never was one)
+        if source is None:
+            return render.render(reply, lambda _: None, lambda _: None)
+        return render.render(reply, source.room_name, source.user_name)
+
+    def _source(self, token: str | None, room: Room | None, user_id: str, username: str) -> RocketChatFileSource:
+        api = client.user_client(self._settings, token) if token else None
+        rooms = {room.id: (room.type, room.name)} if room else {}
+        source = RocketChatFileSource(api, self._settings.rocketchat_url or "", rooms)
+        source.know_user(user_id, username)
+        return source
+
+    def _invocation(self, user_id: str, room: Room | None) -> Invocation:
+        return Invocation(
+            team_id=self._workspace,
+            user_id=user_id,
+            conversation_id=room.id if room else "",
+            today=datetime.now(UTC).date(),
+            authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
+        )

@@ -1,0 +1,100 @@
+"""The bridge protocol's requests as typed values, validated against the pinned JSON schema.
+
+`protocol/bridge.schema.json` and the examples in `protocol/fixtures/` are the single definition of the
+protocol; the TypeScript app's tests load the same files, so the two sides cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+PROTOCOL_DIR = Path(__file__).parent / "protocol"
+
+
+class BadRequest(Exception):
+    """The body is not a valid bridge request; the message says why, without echoing the body."""
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    name: str | None
+    type: str  # c: public channel, p: private group, d: direct message, l: livechat
+
+
+@dataclass(frozen=True)
+class Command:
+    user_id: str
+    username: str
+    room: Room
+    text: str
+
+
+@dataclass(frozen=True)
+class Action:
+    user_id: str
+    username: str
+    room: Room | None
+    action_id: str
+    block_id: str | None
+    value: str | None
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((PROTOCOL_DIR / "bridge.schema.json").read_text())
+    return loaded
+
+
+@cache
+def _validator(definition: str) -> Draft202012Validator:
+    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema()["$defs"]})
+
+
+def validate(definition: str, body: object) -> None:
+    """Raise `BadRequest` unless `body` matches `#/$defs/{definition}`."""
+    error = next(iter(_validator(definition).iter_errors(body)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "body"
+        raise BadRequest(f"invalid {definition}: {where}: {error.validator} check failed")
+
+
+def parse_command(raw: bytes) -> Command:
+    body = _json(raw)
+    validate("command", body)
+    return Command(
+        user_id=body["user"]["id"], username=body["user"]["username"], room=_room(body["room"]), text=body["text"]
+    )
+
+
+def parse_action(raw: bytes) -> Action:
+    body = _json(raw)
+    validate("action", body)
+    return Action(
+        user_id=body["user"]["id"],
+        username=body["user"]["username"],
+        room=_room(body["room"]) if body.get("room") else None,
+        action_id=body["actionId"],
+        block_id=body.get("blockId"),
+        value=body.get("value"),
+    )
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("body is not JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("body is not a JSON object")
+    return body
+
+
+def _room(room: dict[str, Any]) -> Room:
+    return Room(id=room["id"], name=room.get("name"), type=room["type"])

@@ -1,0 +1,97 @@
+"""HTTP routes for Rocket.Chat: the signed bridge endpoints and the OAuth pages. Thin on purpose."""
+
+from __future__ import annotations
+
+import html
+
+from flask import Blueprint, Response, jsonify, make_response, redirect, request
+
+from bot.config import Settings
+from bot.rocketchat import protocol
+from bot.rocketchat.bridge import RocketChatFiles
+from bot.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
+from bot.rocketchat.paths import ACTION_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
+from bot.rocketchat.tokens import STATE_SECONDS, TokenStore
+from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
+
+
+def blueprint(settings: Settings) -> Blueprint:
+    assert settings.rocketchat_app_secret
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
+    files = RocketChatFiles(settings, oauth)
+    verifier = BridgeVerifier(settings.rocketchat_app_secret)
+    bp = Blueprint("rocketchat", __name__)
+
+    def verified_body() -> bytes | None:
+        raw = request.get_data(cache=False)
+        ok = verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), raw)
+        return raw if ok else None
+
+    @bp.post(COMMAND_PATH)
+    def command() -> tuple[Response, int]:
+        raw = verified_body()
+        if raw is None:
+            return jsonify(error="invalid or expired signature"), 401
+        try:
+            cmd = protocol.parse_command(raw)
+        except protocol.BadRequest as error:
+            return jsonify(error=str(error)), 400
+        return jsonify(files.command(cmd)), 200
+
+    @bp.post(ACTION_PATH)
+    def action() -> tuple[Response, int]:
+        raw = verified_body()
+        if raw is None:
+            return jsonify(error="invalid or expired signature"), 401
+        try:
+            act = protocol.parse_action(raw)
+        except protocol.BadRequest as error:
+            return jsonify(error=str(error)), 400
+        return jsonify(files.action(act)), 200
+
+    @bp.get(INSTALL_PATH)
+    def install() -> Response:
+        state, consent_url = oauth.start()
+        response = make_response(redirect(consent_url, code=302))
+        response.set_cookie(
+            STATE_COOKIE,
+            state,
+            max_age=STATE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.public_url.startswith("https://"),
+            path="/rocketchat",
+        )
+        return response
+
+    @bp.get(REDIRECT_PATH)
+    def oauth_redirect() -> Response:
+        try:
+            token = oauth.finish(
+                code=request.args.get("code"),
+                state=request.args.get("state"),
+                cookie_state=request.cookies.get(STATE_COOKIE),
+            )
+        except OAuthError as error:
+            page = _page("files-bot could not be authorized", f"{error} <a href='{INSTALL_PATH}'>Start again</a>.")
+            return make_response(page, 400)
+        response = make_response(
+            _page(
+                "files-bot is authorized",
+                f"You're all set, @{html.escape(token.username)}. Go back to Rocket.Chat and run /files again.",
+            ),
+            200,
+        )
+        response.delete_cookie(STATE_COOKIE, path="/rocketchat")
+        return response
+
+    return bp
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+        f"<body style='font-family:sans-serif;max-width:36em;margin:3em auto'><h1>{html.escape(title)}</h1>"
+        f"<p>{body}</p></body></html>"
+    )

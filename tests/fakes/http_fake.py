@@ -1,0 +1,151 @@
+"""What every platform fake shares: a real threaded HTTP server on 127.0.0.1 (port 0), request recording,
+injectable faults (status, headers, body, n times) and latency per method."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Fault:
+    status: int
+    body: str
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class Request:
+    """One request as the fake saw it."""
+
+    verb: str
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    json: Any = None
+    raw_query: str = ""
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Answer:
+        return cls(status, json.dumps(data), headers or {})
+
+
+class HTTPFake:
+    """Subclasses implement `handle(request) -> Answer` and name the method a request is for."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.faults: dict[str, list[Fault]] = defaultdict(list)
+        self.latency = 0.0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- faults --------------------------------------------------------------------------------------
+    def inject(
+        self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None, times: int = 1
+    ) -> None:
+        """Make the next `times` calls of `method` answer with `status` (429, 500, …) instead."""
+        text = body if isinstance(body, str) else json.dumps(body if body is not None else {})
+        with self._lock:
+            self.faults[method].append(Fault(status, text, headers or {}, times))
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            queue = self.faults.get(method)
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.pop(0)
+            return fault
+
+    # -- to implement --------------------------------------------------------------------------------
+    def method_of(self, request: Request) -> str | None:
+        """The API method a request calls (for faults and latency), or None for plumbing routes."""
+        raise NotImplementedError
+
+    def handle(self, request: Request) -> Answer:
+        raise NotImplementedError
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    def _serve(self, request: Request) -> Answer:
+        method = self.method_of(request)
+        with self._lock:
+            self.requests.append(request)
+        if method is not None:
+            fault = self._take_fault(method)
+            if self.latency:
+                time.sleep(self.latency)
+            if fault is not None:
+                return Answer(fault.status, fault.body, fault.headers)
+        return self.handle(request)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def _do(self) -> None:
+                url = urlparse(self.path)
+                params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                body: Any = None
+                if length:
+                    raw = self.rfile.read(length).decode()
+                    if "json" in (self.headers.get("Content-Type") or ""):
+                        try:
+                            body = json.loads(raw or "null")
+                        except ValueError:
+                            body = None
+                    else:
+                        params.update({k: v[-1] for k, v in parse_qs(raw).items()})
+                request = Request(self.command, url.path, params, dict(self.headers.items()), body, url.query)
+                answer = fake._serve(request)
+                raw_out = answer.body.encode()
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.content_type)
+                self.send_header("Content-Length", str(len(raw_out)))
+                for k, v in answer.headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(raw_out)
+
+            do_GET = _do
+            do_POST = _do
+
+        return Handler
