@@ -85,8 +85,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]{2,40})(?:\|([^<>]*))?>")
-_SLACK_USER = re.compile(r"<@([A-Z0-9]{2,40})(?:\|([^<>]*))?>")
+_SLACK_CHANNEL = re.compile(r"<#([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
+_SLACK_USER = re.compile(r"<@([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
 _PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
 _RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.rocketchat_api import FakeRocketChat
 from tests.fakes.slack_api import Conversation, FakeSlack, File, User
+from tests.rocketchat_harness import BridgeDriver
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, running_bot
 
 TEAM = "T0ACME"
@@ -92,3 +94,34 @@ def bot_env(fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
 def slack(fake_slack: FakeSlack, bot_env: dict[str, str]) -> Iterator[SlackDriver]:
     with running_bot(bot_env) as url:
         yield SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM)
+
+
+# -- Rocket.Chat ------------------------------------------------------------------------------------------
+@pytest.fixture
+def fake_rc() -> Iterator[FakeRocketChat]:
+    from tests.rocketchat_harness import seed as seed_rc
+
+    with FakeRocketChat() as fake:
+        seed_rc(fake)
+        yield fake
+
+
+@pytest.fixture
+def rc_env(fake_rc: FakeRocketChat, tmp_path: Path) -> dict[str, str]:
+    from tests.rocketchat_harness import ADMIN, APP_SECRET
+
+    return {
+        "ROCKETCHAT_URL": fake_rc.base_url,
+        "ROCKETCHAT_APP_SECRET": APP_SECRET,
+        "ROCKETCHAT_OAUTH_CLIENT_ID": fake_rc.client_id,
+        "ROCKETCHAT_OAUTH_CLIENT_SECRET": fake_rc.client_secret,
+        "ROCKETCHAT_BOT_USER_ID": ADMIN,
+        "ROCKETCHAT_BOT_TOKEN": fake_rc.personal_access_token(ADMIN),
+        "FILES_BOT_DATA_DIR": str(tmp_path / "data"),
+    }
+
+
+@pytest.fixture
+def rc(fake_rc: FakeRocketChat, rc_env: dict[str, str]) -> Iterator[BridgeDriver]:
+    with running_bot(rc_env) as url:
+        yield BridgeDriver(bot_url=url, fake=fake_rc)

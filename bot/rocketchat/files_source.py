@@ -199,7 +199,8 @@ class RocketChatFileSource:
         if status == 401:
             return NotAuthorized("HTTP 401")
         if status == 429:
-            headers = self._api.last_response.headers if self._api and self._api.last_response else {}
+            last = self._api.last_response if self._api is not None else None
+            headers = last.headers if last is not None else {}  # (a 429 Response is falsy: `is not None`)
             return RateLimited("HTTP 429", seconds(rate_limit_wait(headers)))
         refused = status in (403, 404) or (status == 400 and (codes is None or code in codes))
         if refusal is not None and refused:

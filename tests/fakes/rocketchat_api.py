@@ -1,0 +1,365 @@
+"""A fake Rocket.Chat server: a real HTTP server on 127.0.0.1 speaking the documented REST and OAuth shapes.
+
+Users, public channels (`c`), private groups (`p`), DMs (`d`) with memberships, and files. Every REST call
+is authenticated — an OAuth bearer token or a personal access token (`X-User-Id` + `X-Auth-Token`) — and
+answered for that user: `groups.files` / `im.files` / `rooms.info` refuse rooms they're not in exactly as
+they refuse rooms that don't exist. The files endpoints take `roomId`/`roomName`, `offset`, `count` (capped
+like `API_Upper_Count_Limit`), JSON `sort`, `typeGroup` and `name` (a literal, case-insensitive match), and
+reject `query`/`fields`. Faults per method: 429 with `X-RateLimit-*` headers, 5xx, malformed bodies, latency.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.fakes.http_fake import Answer, HTTPFake, Request
+
+UNAUTHORIZED = {"status": "error", "message": "You must be logged in to do this."}
+ENDPOINT_TYPES = {"channels.files": "c", "groups.files": "p", "im.files": "d", "dm.files": "d"}
+ROOM_WORD = {"c": "channel", "p": "group", "d": "room"}
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    name: str
+    roles: list[str] = field(default_factory=lambda: ["user"])
+
+
+@dataclass
+class Room:
+    id: str
+    name: str
+    t: str  # c | p | d
+    members: set[str] = field(default_factory=set)
+    owners: set[str] = field(default_factory=set)
+
+
+@dataclass
+class File:
+    id: str
+    name: str
+    rid: str
+    user: str
+    size: int
+    type: str
+    uploaded: float
+    description: str = ""
+
+
+@dataclass
+class Grant:
+    user_id: str
+    expires_at: float
+    refresh_token: str
+    revoked: bool = False
+
+
+class FakeRocketChat(HTTPFake):
+    client_id = "files-bot-oauth-client"
+    client_secret = "fake-rc-client-secret"
+    upper_count_limit = 100
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: dict[str, User] = {}
+        self.rooms: dict[str, Room] = {}
+        self.files: list[File] = []
+        self.grants: dict[str, Grant] = {}
+        self.codes: dict[str, tuple[str, str]] = {}
+        self.personal_tokens: dict[tuple[str, str], str] = {}
+        self.redirect_uris: set[str] = set()
+        self.token_lifetime = 3600.0
+
+    def __enter__(self) -> FakeRocketChat:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- seeding and inspection ------------------------------------------------------------------------
+    def add_user(self, user_id: str, username: str, *, roles: list[str] | None = None) -> User:
+        user = User(user_id, username, username.title(), roles or ["user"])
+        self.users[user_id] = user
+        return user
+
+    def personal_access_token(self, user_id: str) -> str:
+        token = f"pat-{secrets.token_hex(8)}"
+        self.personal_tokens[(user_id, token)] = user_id
+        return token
+
+    def revoke(self, user_id: str) -> None:
+        for grant in self.grants.values():
+            if grant.user_id == user_id:
+                grant.revoked = True
+
+    def expire_all(self) -> None:
+        for grant in self.grants.values():
+            grant.expires_at = 0
+
+    def calls_of(self, method: str) -> list[Request]:
+        return [r for r in list(self.requests) if r.path == f"/api/v1/{method}"]
+
+    def bearer_user(self, request: Request) -> str | None:
+        auth = request.headers.get("Authorization") or ""
+        grant = self.grants.get(auth[7:]) if auth.startswith("Bearer ") else None
+        return grant.user_id if grant else None
+
+    # -- routing ---------------------------------------------------------------------------------------
+    def method_of(self, request: Request) -> str | None:
+        if request.path.startswith("/api/v1/"):
+            return request.path[len("/api/v1/") :]
+        if request.path in ("/oauth/token", "/oauth/authorize"):
+            return request.path[1:]
+        return None
+
+    def handle(self, request: Request) -> Answer:
+        if request.path == "/oauth/authorize":
+            return self._consent(request.params)
+        if request.path == "/oauth/token" and request.verb == "POST":
+            return self._token(request.params)
+        if not request.path.startswith("/api/v1/"):
+            return Answer(404, "Not found", content_type="text/plain")
+        method = request.path[len("/api/v1/") :]
+        if method == "info":  # unauthenticated server info
+            return Answer.json({"version": "7.0.0", "success": True})
+        user = self._authenticate(request)
+        if user is None:
+            return Answer.json(UNAUTHORIZED, 401)
+        handler = {
+            "me": self._me,
+            "rooms.info": self._rooms_info,
+            "users.info": self._users_info,
+            "subscriptions.get": self._subscriptions,
+            "channels.roles": self._roles,
+            "groups.roles": self._roles,
+        }.get(method)
+        if method in ENDPOINT_TYPES:
+            return self._files_endpoint(method, user, request.params)
+        if handler is None:
+            return Answer.json({"success": False, "error": f"Method not found: {method}"}, 404)
+        return handler(user, request.params, method)
+
+    # -- OAuth -----------------------------------------------------------------------------------------
+    def _consent(self, params: dict[str, str]) -> Answer:
+        """Stands in for the consent page: the user named by `as_user` (a user id) approves."""
+        if params.get("client_id") != self.client_id or params.get("response_type") != "code":
+            return Answer(400, "invalid_client", content_type="text/plain")
+        user_id = params.get("as_user", "")
+        if user_id not in self.users:
+            return Answer(400, "login required", content_type="text/plain")
+        code = f"rc-code-{secrets.token_hex(6)}"
+        self.codes[code] = (user_id, params.get("redirect_uri", ""))
+        query = urlencode({"code": code, "state": params.get("state", "")})
+        return Answer(302, "", {"Location": f"{params.get('redirect_uri', '')}?{query}"})
+
+    def _token(self, form: dict[str, str]) -> Answer:
+        if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret):
+            return Answer.json({"error": "invalid_client", "error_description": "Invalid client"}, 401)
+        if form.get("grant_type") == "authorization_code":
+            found = self.codes.pop(form.get("code", ""), None)
+            if found is None or found[1] != form.get("redirect_uri"):
+                return Answer.json({"error": "invalid_grant", "error_description": "Invalid code"}, 400)
+            return Answer.json(self._grant(found[0]))
+        if form.get("grant_type") == "refresh_token":
+            old = next((t for t, g in self.grants.items() if g.refresh_token == form.get("refresh_token")), None)
+            if old is None or self.grants[old].revoked:
+                return Answer.json({"error": "invalid_grant", "error_description": "Invalid refresh token"}, 400)
+            user_id = self.grants.pop(old).user_id
+            return Answer.json(self._grant(user_id))
+        return Answer.json({"error": "unsupported_grant_type"}, 400)
+
+    def _grant(self, user_id: str) -> dict[str, Any]:
+        access, refresh = f"rc-at-{secrets.token_hex(8)}", f"rc-rt-{secrets.token_hex(8)}"
+        self.grants[access] = Grant(user_id, time.time() + self.token_lifetime, refresh)
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": int(self.token_lifetime),
+            "refresh_token": refresh,
+        }
+
+    def _authenticate(self, request: Request) -> User | None:
+        auth = request.headers.get("Authorization") or ""
+        if auth.startswith("Bearer "):
+            grant = self.grants.get(auth[7:])
+            if grant is None or grant.revoked or grant.expires_at < time.time():
+                return None
+            return self.users.get(grant.user_id)
+        uid, token = request.headers.get("X-User-Id"), request.headers.get("X-Auth-Token")
+        if uid and token and self.personal_tokens.get((uid, token)) == uid:
+            return self.users.get(uid)
+        return None
+
+    # -- REST ------------------------------------------------------------------------------------------
+    def _me(self, user: User, _params: dict[str, str], _method: str) -> Answer:
+        return Answer.json(
+            {
+                "_id": user.id,
+                "username": user.username,
+                "name": user.name,
+                "roles": user.roles,
+                "status": "online",
+                "active": True,
+                "success": True,
+            }
+        )
+
+    def _accessible(self, user: User, room: Room) -> bool:
+        return room.t == "c" or user.id in room.members
+
+    def _find_room(self, params: dict[str, str]) -> Room | None:
+        if params.get("roomId"):
+            return self.rooms.get(params["roomId"])
+        return next((r for r in self.rooms.values() if r.name == params.get("roomName")), None)
+
+    def _rooms_info(self, user: User, params: dict[str, str], _method: str) -> Answer:
+        room = self._find_room(params)
+        if room is None or not self._accessible(user, room):
+            return Answer.json({"success": False, "error": "not-allowed", "errorType": "error-not-allowed"}, 400)
+        return Answer.json(
+            {"room": {"_id": room.id, "name": room.name, "fname": room.name, "t": room.t}, "success": True}
+        )
+
+    def _users_info(self, _user: User, params: dict[str, str], _method: str) -> Answer:
+        found = next((u for u in self.users.values() if u.username == params.get("username")), None)
+        if found is None:
+            return Answer.json({"success": False, "error": "User not found.", "errorType": "error-invalid-user"}, 400)
+        return Answer.json({"user": {"_id": found.id, "username": found.username, "name": found.name}, "success": True})
+
+    def _subscriptions(self, user: User, _params: dict[str, str], _method: str) -> Answer:
+        subs = [
+            {
+                "_id": f"sub-{r.id}-{user.id}",
+                "rid": r.id,
+                "name": r.name,
+                "fname": r.name,
+                "t": r.t,
+                "u": {"_id": user.id, "username": user.username},
+            }
+            for r in self.rooms.values()
+            if user.id in r.members
+        ]
+        return Answer.json({"update": subs, "remove": [], "success": True})
+
+    def _roles(self, user: User, params: dict[str, str], method: str) -> Answer:
+        room = self._find_room(params)
+        wanted = "c" if method.startswith("channels") else "p"
+        if room is None or room.t != wanted or not self._accessible(user, room):
+            return self._room_not_found(wanted)
+        roles = [
+            {"rid": room.id, "u": {"_id": uid, "username": self.users[uid].username}, "roles": ["owner"]}
+            for uid in sorted(room.owners)
+        ]
+        return Answer.json({"roles": roles, "success": True})
+
+    def _room_not_found(self, t: str) -> Answer:
+        word = ROOM_WORD[t]
+        return Answer.json(
+            {
+                "success": False,
+                "error": f'The required "roomId" or "roomName" param provided does not match any {word} '
+                "[error-room-not-found]",
+                "errorType": "error-room-not-found",
+            },
+            400,
+        )
+
+    def _files_endpoint(self, method: str, user: User, params: dict[str, str]) -> Answer:
+        if "query" in params or "fields" in params:
+            return Answer.json(
+                {
+                    "success": False,
+                    "error": 'The usage of the "query" and "fields" parameters is not allowed [error-invalid-query]',
+                    "errorType": "error-invalid-query",
+                },
+                400,
+            )
+        if not params.get("roomId") and not params.get("roomName"):
+            return Answer.json(
+                {
+                    "success": False,
+                    "error": "must have required property 'roomId'\n must have required property 'roomName'\n must "
+                    "match exactly one schema in oneOf [invalid-params]",
+                    "errorType": "invalid-params",
+                },
+                400,
+            )
+        wanted = ENDPOINT_TYPES[method]
+        room = self._find_room(params)
+        if room is None or room.t != wanted or not self._accessible(user, room):
+            return self._room_not_found(wanted)
+        try:
+            offset = int(params.get("offset", 0))
+            count = int(params.get("count", 50))
+            sort = json.loads(params.get("sort", '{"uploadedAt": -1}'))
+            if not isinstance(sort, dict) or not all(
+                k in ("uploadedAt", "size", "name") and v in (1, -1) for k, v in sort.items()
+            ):
+                raise ValueError
+        except ValueError:
+            return Answer.json(
+                {
+                    "success": False,
+                    "error": "Invalid sort parameter provided [error-invalid-sort]",
+                    "errorType": "error-invalid-sort",
+                },
+                400,
+            )
+        count = min(max(count, 0), self.upper_count_limit)
+        group = params.get("typeGroup")
+        needle = (params.get("name") or "").casefold()
+        chosen = [
+            f
+            for f in self.files
+            if f.rid == room.id
+            and (not group or group == "all" or f.type.split("/", 1)[0] == group)
+            and needle in f.name.casefold()
+        ]
+        for key, direction in reversed(list(sort.items())):
+            attr = {"uploadedAt": "uploaded"}.get(key, key)
+            chosen.sort(key=lambda f, a=attr: getattr(f, a), reverse=direction == -1)
+        page = chosen[offset : offset + count]
+        return Answer.json(
+            {
+                "files": [self._render(f) for f in page],
+                "count": len(page),
+                "offset": offset,
+                "total": len(chosen),
+                "success": True,
+            }
+        )
+
+    def _render(self, f: File) -> dict[str, Any]:
+        uploader = self.users[f.user]
+        stamp = datetime.fromtimestamp(f.uploaded, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        extension = f.name.rsplit(".", 1)[-1] if "." in f.name else ""
+        return {
+            "_id": f.id,
+            "name": f.name,
+            "size": f.size,
+            "type": f.type,
+            "rid": f.rid,
+            "description": f.description,
+            "store": "GridFS:Uploads",
+            "complete": True,
+            "uploading": False,
+            "extension": extension,
+            "progress": 1,
+            "user": {"_id": uploader.id, "username": uploader.username, "name": uploader.name},
+            "_updatedAt": stamp,
+            "instanceId": "uZG54xuoKauKHykbQ",
+            "etag": secrets.token_hex(8),
+            "path": f"/ufs/GridFS:Uploads/{f.id}/{f.name}",
+            "token": secrets.token_hex(5),
+            "uploadedAt": stamp,
+            "url": f"/ufs/GridFS:Uploads/{f.id}/{f.name}",
+        }

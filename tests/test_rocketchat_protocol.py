@@ -1,0 +1,83 @@
+"""The bridge protocol's pinned schema and fixtures — the same files the TypeScript app's tests load."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.rocketchat import protocol
+from bot.rocketchat.verify import BridgeVerifier
+from tests.rocketchat_harness import protocol_fixture
+
+
+@pytest.mark.parametrize(
+    ("definition", "name"),
+    [
+        ("command", "command.json"),
+        ("action", "action.json"),
+        ("answer", "answer.listing.json"),
+        ("answer", "answer.notice.json"),
+    ],
+)
+def test_fixtures_match_the_schema(definition, name):
+    protocol.validate(definition, protocol_fixture(name))
+
+
+def test_fixture_command_parses():
+    cmd = protocol.parse_command(json.dumps(protocol_fixture("command.json")).encode())
+    assert (cmd.user_id, cmd.username, cmd.room.id, cmd.room.type, cmd.text) == (
+        "hw5DThnhQmxDWnavu",
+        "ana",
+        "GENERAL",
+        "c",
+        "images last 30d",
+    )
+
+
+def test_signature_vector_is_what_the_bot_verifies():
+    vector = protocol_fixture("signature.json")
+    verifier = BridgeVerifier(vector["secret"], clock=lambda: float(vector["timestamp"]))
+    assert verifier.sign(vector["timestamp"], vector["body"].encode()) == vector["signature"]
+    assert verifier.is_valid(vector["timestamp"], vector["signature"], vector["body"].encode())
+    assert vector["body"] == json.dumps(protocol_fixture("command.json"), separators=(",", ":"))
+
+
+def test_signature_window_and_tampering():
+    verifier = BridgeVerifier("s", clock=lambda: 1_000_000.0)
+    good = verifier.sign("1000000", b"{}")
+    assert verifier.is_valid("1000000", good, b"{}")
+    assert verifier.is_valid("1000299", verifier.sign("1000299", b"{}"), b"{}")
+    assert not verifier.is_valid("999699", verifier.sign("999699", b"{}"), b"{}")
+    assert not verifier.is_valid("1000000", good, b"{ }")
+    assert not verifier.is_valid("1000000", good.upper(), b"{}")
+    assert not verifier.is_valid(None, good, b"{}") and not verifier.is_valid("1e6", good, b"{}")
+    assert not verifier.is_valid("1000000", None, b"{}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+            lambda children: (
+                st.lists(children, max_size=4)
+                | st.dictionaries(
+                    st.sampled_from(["user", "room", "text", "id", "username", "type", "actionId", "value", "blockId"]),
+                    children,
+                    max_size=5,
+                )
+            ),
+            max_leaves=20,
+        ).map(lambda v: json.dumps(v).encode()),
+    )
+)
+def test_parsers_accept_valid_bodies_or_raise_bad_request(raw):
+    for parse in (protocol.parse_command, protocol.parse_action):
+        try:
+            parse(raw)
+        except protocol.BadRequest:
+            pass

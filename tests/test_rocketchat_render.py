@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from bot.rocketchat import render
+from bot.rocketchat.protocol import validate
+from handlers.cards import Listing, Notice
+from handlers.query import Kind
+from handlers.source import FileInfo, SourceQuery
+
+
+def listing(**kw: object) -> Listing:
+    f = FileInfo(
+        id="F1",
+        name="[click](http://evil) *bold* @all.png",
+        title="",
+        size=1_234_567,
+        mimetype="image/png",
+        extension="png",
+        type_label="PNG",
+        uploader_id="U1",
+        uploader_name="ana",
+        created=datetime(2026, 3, 4, tzinfo=UTC),
+        link="http://chat.example/ufs/F1/x.png",
+        conversations=("R1",),
+    )
+    base = dict(
+        query=SourceQuery(conversation_id="R1", kinds=frozenset({Kind.IMAGES})),
+        rows=[f],
+        page=1,
+        pages=2,
+        total=11,
+        bytes_shown=f.size,
+        total_bytes=None,
+        scanned=None,
+        partial=False,
+        prev_token=None,
+        next_token="n.q",
+        menu_token="m.q",
+    )
+    base.update(kw)
+    return Listing(**base)  # type: ignore[arg-type]
+
+
+def names(room_id: str) -> str | None:
+    return {"R1": "design"}.get(room_id)
+
+
+def users(user_id: str) -> str | None:
+    return {"U1": "ana"}.get(user_id)
+
+
+def test_listing_is_a_valid_answer_with_header_rows_and_controls():
+    out = render.render(listing(), names, users)
+    validate("answer", out)
+    assert out["surface"] == "contextualBar"
+    assert out["text"] == "Images in #design · newest first — page 1 of 2 · 11 files · 1.2 MB on this page"
+    row = out["blocks"][2]["text"]["text"]
+    assert "@ana" in row and "2026-03-04" in row and "#design" in row and "1.2 MB" in row
+    actions = out["blocks"][-1]
+    assert actions["blockId"] == "m.q"
+    assert [e["actionId"] for e in actions["elements"]] == ["files_next", "files_type"]
+    assert actions["elements"][1]["initialValue"] == "images"
+    assert all("appId" not in e for e in actions["elements"])  # the App stamps its own
+
+
+def test_file_names_cannot_inject_links_or_formatting():
+    row = render.render(listing(), names, users)["blocks"][2]["text"]["text"]
+    assert "*[\\[click\\]\\(http://evil\\) \\*bold\\* @all.png](http://chat.example/ufs/F1/x.png)*" in row
+
+
+def test_notice_is_a_notification_with_an_authorize_button():
+    out = render.render(Notice("Please *authorize*", authorize_url="https://bot/rocketchat/install"), names, users)
+    validate("answer", out)
+    assert out["surface"] == "notification" and out["text"] == "Please authorize"
+    assert out["blocks"][1]["elements"][0]["url"] == "https://bot/rocketchat/install"
+
+
+def test_unknown_rooms_are_not_named():
+    out = render.render(listing(query=SourceQuery(conversation_id="R9")), names, users)
+    assert "this room" in out["text"] and "R9" not in json.dumps(out)
