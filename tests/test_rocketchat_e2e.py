@@ -18,9 +18,7 @@ from tests.rocketchat_harness import (
     GENERAL,
     SECRET,
     SECRET_MARKERS,
-    BridgeDriver,
     element,
-    has,
     names,
 )
 
