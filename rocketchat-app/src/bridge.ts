@@ -1,0 +1,144 @@
+/**
+ * The bridge between Rocket.Chat and the files-bot service: no business logic, only the wire protocol.
+ *
+ * The protocol is pinned in bot/rocketchat/protocol/ (JSON schema + fixtures) in the files-bot repository;
+ * this app's tests load the same fixtures as the bot's, so both sides sign and read the same bytes.
+ */
+import { createHmac } from 'crypto';
+
+export const TIMESTAMP_HEADER = 'X-FilesBot-Request-Timestamp';
+export const SIGNATURE_HEADER = 'X-FilesBot-Signature';
+export const VIEW_ID = 'files-bot-files';
+export const REQUEST_TIMEOUT_MS = 10000;
+
+export type RoomType = 'c' | 'p' | 'd' | 'l';
+
+export interface BridgeUser {
+    id: string;
+    username: string;
+}
+
+export interface BridgeRoom {
+    id: string;
+    name: string | null;
+    type: RoomType;
+}
+
+export interface CommandBody {
+    user: BridgeUser;
+    room: BridgeRoom;
+    text: string;
+    triggerId: string | null;
+}
+
+export interface ActionBody {
+    user: BridgeUser;
+    room: BridgeRoom | null;
+    actionId: string;
+    blockId: string | null;
+    value: string | null;
+    triggerId: string | null;
+}
+
+export interface Answer {
+    text: string;
+    title: string;
+    blocks: Array<{ [key: string]: unknown }>;
+    surface: 'contextualBar' | 'notification';
+}
+
+export interface SignedRequest {
+    content: string;
+    headers: { [name: string]: string };
+}
+
+/** `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, exactly as the bot verifies it. */
+export function sign(secret: string, timestamp: string, body: string): string {
+    return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`, 'utf8').digest('hex');
+}
+
+/** The body serialized once, and the headers signing those exact bytes. */
+export function signedRequest(secret: string, body: CommandBody | ActionBody, nowMs: number): SignedRequest {
+    const content = JSON.stringify(body);
+    const timestamp = String(Math.floor(nowMs / 1000));
+    return {
+        content,
+        headers: {
+            'Content-Type': 'application/json',
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: sign(secret, timestamp, content),
+        },
+    };
+}
+
+/** Rocket.Chat's room type letter; anything unknown is sent as a public channel would be refused anyway. */
+export function roomType(type: string | undefined): RoomType {
+    return type === 'p' || type === 'd' || type === 'l' ? type : 'c';
+}
+
+export function commandBody(
+    user: { id: string; username: string },
+    room: { id: string; slugifiedName?: string; displayName?: string; type?: string },
+    args: string[],
+    triggerId?: string,
+): CommandBody {
+    return {
+        user: { id: user.id, username: user.username },
+        room: { id: room.id, name: room.slugifiedName || room.displayName || null, type: roomType(room.type) },
+        text: args.join(' '),
+        triggerId: triggerId || null,
+    };
+}
+
+export function actionBody(
+    user: { id: string; username: string },
+    room: { id: string; slugifiedName?: string; displayName?: string; type?: string } | undefined,
+    data: { actionId: string; blockId?: string; value?: string; triggerId?: string },
+): ActionBody {
+    return {
+        user: { id: user.id, username: user.username },
+        room: room ? { id: room.id, name: room.slugifiedName || room.displayName || null, type: roomType(room.type) } : null,
+        actionId: data.actionId,
+        blockId: data.blockId || null,
+        value: data.value === undefined ? null : data.value,
+        triggerId: data.triggerId || null,
+    };
+}
+
+/** The bot's answer if it has the protocol's shape, else null (shown to the user as "unreachable"). */
+export function parseAnswer(raw: unknown): Answer | null {
+    if (!raw || typeof raw !== 'object') {
+        return null;
+    }
+    const answer = raw as { [key: string]: unknown };
+    if (typeof answer.text !== 'string' || !Array.isArray(answer.blocks)) {
+        return null;
+    }
+    if (answer.surface !== 'contextualBar' && answer.surface !== 'notification') {
+        return null;
+    }
+    const blocks = answer.blocks.filter((b): b is { [key: string]: unknown } => !!b && typeof b === 'object');
+    return {
+        text: answer.text,
+        title: typeof answer.title === 'string' ? answer.title : 'Files',
+        blocks,
+        surface: answer.surface,
+    };
+}
+
+/** Copies of the blocks with this app's id on every interactive element, so clicks come back to us. */
+export function stampBlocks(blocks: Array<{ [key: string]: unknown }>, appId: string): Array<{ [key: string]: unknown }> {
+    return blocks.map((block) => {
+        const elements = block.elements;
+        if (block.type !== 'actions' || !Array.isArray(elements)) {
+            return { ...block };
+        }
+        const blockId = typeof block.blockId === 'string' ? block.blockId : undefined;
+        return {
+            ...block,
+            elements: elements.map((element) => ({ ...element, appId, ...(blockId ? { blockId } : {}) })),
+        };
+    });
+}
+
+export const UNREACHABLE = 'files-bot could not be reached just now. Please try again in a minute.';
