@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve Slack (and later Rocket.Chat) over HTTP")
     serve.add_argument("--port", type=int, help="listen port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
+    rocketchat = commands.add_parser("rocketchat", help="Rocket.Chat set-up tools")
+    rc_commands = rocketchat.add_subparsers(dest="rc_command", required=True)
+    rc_commands.add_parser("check", help="check the URL, bot token and OAuth app; print what is left to do")
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -22,7 +25,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.port is not None:
             settings = settings.with_port(args.port)
         return _serve(settings, args.host)
+    if args.command == "rocketchat" and args.rc_command == "check":
+        return _rocketchat_check(settings)
     return 2
+
+
+def _rocketchat_check(settings: Settings) -> int:
+    from bot.rocketchat.check import run_checks, todo
+
+    checks = run_checks(settings)
+    for check in checks:
+        print(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+    print("\nOn the Rocket.Chat side (the bot cannot check these):")
+    for n, step in enumerate(todo(settings), 1):
+        print(f"  {n}. {step}")
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def _serve(settings: Settings, host: str) -> int:

@@ -126,11 +126,11 @@ class FakeRocketChat(HTTPFake):
             return self._consent(request.params)
         if request.path == "/oauth/token" and request.verb == "POST":
             return self._token(request.params)
+        if request.path == "/api/info":  # unauthenticated server info
+            return Answer.json({"version": "7.0.0", "success": True})
         if not request.path.startswith("/api/v1/"):
             return Answer(404, "Not found", content_type="text/plain")
         method = request.path[len("/api/v1/") :]
-        if method == "info":  # unauthenticated server info
-            return Answer.json({"version": "7.0.0", "success": True})
         user = self._authenticate(request)
         if user is None:
             return Answer.json(UNAUTHORIZED, 401)
