@@ -280,3 +280,12 @@ def test_unknown_user_filter(rc):
 def test_unknown_action_is_refused(rc):
     rc.authorize(ANA)
     assert "doesn't look like one of mine" in rc.action(ANA, "files_delete_everything", value="x")["text"]
+
+
+def test_tampered_or_garbage_button_values_are_refused(rc):
+    rc.authorize(ANA)
+    value = element(rc.command(ANA), "files_next")["value"]
+    forged = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    for bad in (forged, "", "x.y", "A" * 3000):
+        answer = rc.action(ANA, "files_next", value=bad)
+        assert "doesn't look like one of mine" in answer["text"] and answer["surface"] == "notification"
