@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
@@ -14,6 +16,8 @@ from bot.rocketchat.paths import ACTION_PATH, COMMAND_PATH, INSTALL_PATH, REDIRE
 from bot.rocketchat.tokens import STATE_SECONDS, TokenStore
 from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
 
+T = TypeVar("T")
+
 
 def blueprint(settings: Settings) -> Blueprint:
     assert settings.rocketchat_app_secret
@@ -23,32 +27,24 @@ def blueprint(settings: Settings) -> Blueprint:
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     bp = Blueprint("rocketchat", __name__)
 
-    def verified_body() -> bytes | None:
+    def bridge(parse: Callable[[bytes], T], answer: Callable[[T], dict[str, Any]]) -> tuple[Response, int]:
+        """Verify the signature (401), parse against the protocol (400), answer (200)."""
         raw = request.get_data(cache=False)
-        ok = verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), raw)
-        return raw if ok else None
+        if not verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), raw):
+            return jsonify(error="invalid or expired signature"), 401
+        try:
+            parsed = parse(raw)
+        except protocol.BadRequest as error:
+            return jsonify(error=str(error)), 400
+        return jsonify(answer(parsed)), 200
 
     @bp.post(COMMAND_PATH)
     def command() -> tuple[Response, int]:
-        raw = verified_body()
-        if raw is None:
-            return jsonify(error="invalid or expired signature"), 401
-        try:
-            cmd = protocol.parse_command(raw)
-        except protocol.BadRequest as error:
-            return jsonify(error=str(error)), 400
-        return jsonify(files.command(cmd)), 200
+        return bridge(protocol.parse_command, files.command)
 
     @bp.post(ACTION_PATH)
     def action() -> tuple[Response, int]:
-        raw = verified_body()
-        if raw is None:
-            return jsonify(error="invalid or expired signature"), 401
-        try:
-            act = protocol.parse_action(raw)
-        except protocol.BadRequest as error:
-            return jsonify(error=str(error)), 400
-        return jsonify(files.action(act)), 200
+        return bridge(protocol.parse_action, files.action)
 
     @bp.get(INSTALL_PATH)
     def install() -> Response:
