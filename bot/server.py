@@ -76,10 +76,11 @@ def create_app(settings: Settings) -> Flask:
     return web
 
 
-def make_server(settings: Settings, *, host: str = "0.0.0.0", port: int | None = None) -> Any:
-    """A waitress server bound to `host:port` (port 0 picks a free one); call `.run()` / `.close()`."""
+def make_server(settings: Settings, *, host: str = "0.0.0.0", port: int | None = None, app: Any = None) -> Any:
+    """A waitress server bound to `host:port` (port 0 picks a free one); call `.run()` / `.close()`.
+    `app` replaces the WSGI app (tests bind first, then build the app knowing the port)."""
     return create_server(
-        create_app(settings),
+        app or create_app(settings),
         host=host,
         port=settings.port if port is None else port,
         threads=THREADS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,26 +27,32 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
 
 
+class _LateApp:
+    """Lets the server bind port 0 first, so the app can be built knowing its own URL (no port race)."""
+
+    app: Any = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
 @contextlib.contextmanager
 def running_bot(env: dict[str, str]) -> Iterator[str]:
     """Start `files-bot serve`'s server on a free 127.0.0.1 port; yields its base URL."""
-    from bot.server import make_server, shutdown
+    from bot.server import create_app, make_server, shutdown
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    late = _LateApp()
+    server = make_server(Settings.from_env(env), host="127.0.0.1", port=0, app=late)
+    port = server.effective_port
     base = f"http://127.0.0.1:{port}"
-    settings = Settings.from_env({"FILES_BOT_PUBLIC_URL": base, "PORT": str(port), **env})
-    server = make_server(settings, host="127.0.0.1", port=port)
+    late.app = create_app(Settings.from_env({"FILES_BOT_PUBLIC_URL": base, "PORT": str(port), **env}))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         yield base
     finally:
         shutdown(server)
-        thread.join(timeout=10)
+        thread.join(timeout=15)
         assert not thread.is_alive(), "the server did not stop"
 
 
