@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve Slack (and later Rocket.Chat) over HTTP")
     serve.add_argument("--port", type=int, help="listen port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
+    sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
+    sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
     rocketchat = commands.add_parser("rocketchat", help="Rocket.Chat set-up tools")
     rc_commands = rocketchat.add_subparsers(dest="rc_command", required=True)
     rc_commands.add_parser("check", help="check the URL, bot token and OAuth app; print what is left to do")
@@ -27,7 +29,31 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings, args.host)
     if args.command == "rocketchat" and args.rc_command == "check":
         return _rocketchat_check(settings)
+    if args.command == "sync":
+        return _sync(settings, full=args.full)
     return 2
+
+
+def _sync(settings: Settings, *, full: bool) -> int:
+    from bot.cache import FileCache
+    from bot.ratelimit import RateLimiter
+    from bot.sync import describe
+    from bot.sync_runner import run_sync
+    from handlers.errors import SourceError
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cache = FileCache(settings.data_dir / "cache.sqlite")
+    try:
+        results = run_sync(settings, cache, RateLimiter(), full=full)
+    except SourceError as error:
+        # Everything synced so far is committed, with the cursor to resume from.
+        print(f"sync stopped: {error}; run it again to resume where it stopped")
+        return 1
+    if not results:
+        print("nothing to sync: no platform is configured with bot credentials")
+    for where, result in results.items():
+        print(f"{where}: {describe(result)}")
+    return 0
 
 
 def _rocketchat_check(settings: Settings) -> int:

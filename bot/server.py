@@ -10,7 +10,9 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.cache import FileCache
 from bot.config import Settings
+from bot.ratelimit import RateLimiter
 from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
 from bot.rocketchat.paths import COMMAND_PATH as RC_COMMAND_PATH
 from bot.rocketchat.paths import INSTALL_PATH as RC_INSTALL_PATH
@@ -30,10 +32,12 @@ def create_app(settings: Settings) -> Flask:
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     platforms = settings.platforms
 
+    cache = FileCache(settings.data_dir / "cache.sqlite")
+    limiter = RateLimiter()  # one per process: /files and in-process sync share it
     if settings.slack_configured:
         from bot.slack.app import build_app
 
-        slack = SlackRequestHandler(build_app(settings))
+        slack = SlackRequestHandler(build_app(settings, cache, limiter))
 
         @web.post(EVENTS_PATH)
         def slack_events() -> Response:
@@ -94,4 +98,9 @@ def shutdown(server: Any, timeout: float = 5.0) -> None:
     ends `server.run()`'s loop. The closing runs *inside* the loop's thread (via waitress's trigger):
     closing sockets under a running `select()` from another thread makes it fail with EBADF."""
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    except OSError:
+        # The trigger is already closed (waitress closes a server whose handler failed): close the rest
+        # directly; the loop then ends on its next select().
+        wasyncore.close_all(server._map, ignore_all=True)

@@ -23,9 +23,10 @@ def seed(fake: FakeSlack) -> None:
     ws = fake.add_workspace(TEAM, "acme")
     for uid, name, admin in ((ANA, "ana", True), (BEN, "ben", False), (CAT, "cat", False)):
         ws.users[uid] = User(uid, name, admin)
-    ws.conversations[GENERAL] = Conversation(GENERAL, "general", "public", {ANA, BEN, CAT})
-    ws.conversations[DESIGN] = Conversation(DESIGN, "design", "public", {ANA, BEN})
-    ws.conversations[SECRET] = Conversation(SECRET, "secret", "private", {ANA, BEN})
+    bot = fake.bot_user_id(TEAM)  # the bot is in #general and #design, not in the private #secret
+    ws.conversations[GENERAL] = Conversation(GENERAL, "general", "public", {ANA, BEN, CAT, bot}, creator=ANA)
+    ws.conversations[DESIGN] = Conversation(DESIGN, "design", "public", {ANA, BEN, bot}, creator=BEN)
+    ws.conversations[SECRET] = Conversation(SECRET, "secret", "private", {ANA, BEN}, creator=ANA)
     ws.conversations[DM] = Conversation(DM, "", "im", {ANA, BEN})
     for i in range(25):
         ws.files.append(

@@ -48,7 +48,8 @@ def test_healthz_reports_slack_when_configured(slack):
 def test_install_link_asks_for_the_manifest_scopes_and_comes_back_to_the_bot(slack):
     to_slack = requests.get(f"{slack.bot_url}/slack/install", allow_redirects=False, timeout=5)
     params = consent_params(to_slack.headers["Location"])
-    assert params["user_scope"] == ["files:read"] and params["scope"] == ["commands"]
+    assert params["user_scope"] == ["files:read"]
+    assert params["scope"] == ["channels:read,commands,files:read,groups:read"]
     assert params["redirect_uri"] == [f"{slack.bot_url}/slack/oauth_redirect"]
     assert params["state"][0]
 

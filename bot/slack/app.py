@@ -6,8 +6,10 @@ from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
+from bot.cache import FileCache
 from bot.config import Settings
-from bot.slack import listeners, scopes
+from bot.ratelimit import RateLimiter
+from bot.slack import events, listeners, scopes
 from bot.slack.authorize import UserTokenAuthorize
 from bot.slack.client import web_client
 from bot.slack.paths import INSTALL_PATH, REDIRECT_PATH
@@ -17,7 +19,7 @@ from handlers.state import StateCodec
 OAUTH_STATE_SECONDS = 600
 
 
-def build_app(settings: Settings) -> App:
+def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App:
     """The Slack side of files-bot. Requires `settings.slack_configured`."""
     assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +59,7 @@ def build_app(settings: Settings) -> App:
         ),
     )
     app.enable_token_revocation_listeners()
+    events.register(app, cache)
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
-    listeners.register(app, listeners.FilesListeners(settings, codec))
+    listeners.register(app, listeners.FilesListeners(settings, codec, limiter))
     return app

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.ratelimit import RateLimiter
 from bot.slack.client import retry_after
 from handlers.errors import (
     ConversationUnavailable,
@@ -55,9 +56,14 @@ class SlackFileSource:
 
     capabilities = CAPABILITIES
 
-    def __init__(self, client: WebClient, user_token: str | None) -> None:
+    def __init__(
+        self, client: WebClient, user_token: str | None, *, limiter: RateLimiter | None = None, workspace: str = ""
+    ) -> None:
+        """`limiter`: the process's shared limiter, for interactive calls (a sync takes its own share)."""
         self._client = client
         self._token = user_token
+        self._limiter = limiter
+        self._workspace = workspace
 
     def resolve_conversation(self, ref: ConversationRef) -> str:
         # Slack escapes every conversation the user can see (`<#C123|name>`), so a bare `#name` is one
@@ -103,6 +109,8 @@ class SlackFileSource:
         return SourcePage(files=files, page=position.page, next_cursor=next_cursor)
 
     def _call(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self._limiter is not None:
+            self._limiter.acquire_interactive(("slack", self._workspace, "files.list"))
         try:
             response = self._client.files_list(token=self._token, **params)
         except SlackApiError as error:

@@ -19,6 +19,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.config import Settings
+from bot.ratelimit import RateLimiter
 from bot.slack import render
 from bot.slack.client import web_client
 from bot.slack.files_source import SlackFileSource
@@ -40,9 +41,12 @@ class FilesListeners:
     # The work waits on Slack (I/O), not the CPU, so the pool can be wider than the core count.
     WORKERS = 32
 
-    def __init__(self, settings: Settings, codec: StateCodec, today: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, codec: StateCodec, limiter: RateLimiter, today: Callable[[], Any] | None = None
+    ) -> None:
         self._settings = settings
         self._codec = codec
+        self._limiter = limiter
         self._client = web_client(settings)
         self._today = today or (lambda: datetime.now(UTC).date())
         self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="files-work")
@@ -87,7 +91,9 @@ class FilesListeners:
     # -- helpers ----------------------------------------------------------------------------------
     def _source(self, context: BoltContext) -> SlackFileSource:
         # Always the token of the user who typed or clicked — never the bot's, never a cached one.
-        return SlackFileSource(self._client, context.user_token)
+        return SlackFileSource(
+            self._client, context.user_token, limiter=self._limiter, workspace=str(context.team_id or "")
+        )
 
     def _invocation(self, context: BoltContext, payload: dict[str, Any]) -> Invocation:
         channel = (

@@ -22,8 +22,8 @@ from urllib.parse import urlencode, urlparse
 
 from tests.fakes.http_fake import Answer, HTTPFake, Request
 
-USER_SCOPES = ("files:read",)
-BOT_SCOPES = ("commands",)
+DEFAULT_USER_SCOPES = ("files:read",)
+DEFAULT_BOT_SCOPES = ("commands",)
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Conversation:
     name: str
     kind: str  # "public" | "private" | "im"
     members: set[str] = field(default_factory=set)
+    creator: str = ""
 
 
 @dataclass
@@ -90,7 +91,7 @@ class FakeSlack(HTTPFake):
         super().__init__()
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, Token] = {}
-        self.codes: dict[str, tuple[str, str]] = {}
+        self.codes: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.force_cursor_paging = False
         self.max_count = 1000
@@ -126,11 +127,20 @@ class FakeSlack(HTTPFake):
         self.workspaces[team_id] = ws
         return ws
 
-    def issue_code(self, team_id: str, user_id: str) -> str:
-        """What Slack's authorize page hands the browser after the user approves."""
+    def issue_code(
+        self,
+        team_id: str,
+        user_id: str,
+        bot_scopes: tuple[str, ...] = DEFAULT_BOT_SCOPES,
+        user_scopes: tuple[str, ...] = DEFAULT_USER_SCOPES,
+    ) -> str:
+        """What Slack's authorize page hands the browser after the user approves the requested scopes."""
         code = f"code-{secrets.token_hex(6)}"
-        self.codes[code] = (team_id, user_id)
+        self.codes[code] = (team_id, user_id, bot_scopes, user_scopes)
         return code
+
+    def bot_user_id(self, team_id: str) -> str:
+        return f"U{team_id}BOT"
 
     def issue_token(self, team_id: str, user_id: str, kind: str, scopes: tuple[str, ...]) -> str:
         prefix = "xoxb" if kind == "bot" else "xoxp"
@@ -165,6 +175,7 @@ class FakeSlack(HTTPFake):
             return Answer.json({"ok": False, "error": "not_found"}, 404)
         handler = {
             "oauth.v2.access": self._oauth_v2_access,
+            "users.conversations": self._users_conversations,
             "auth.test": self._auth_test,
             "files.list": self._files_list,
         }.get(path[5:])
@@ -177,7 +188,10 @@ class FakeSlack(HTTPFake):
         team_id, _, user_id = params.get("as_user", "").partition(":")
         if team_id not in self.workspaces:
             return Answer(400, "unknown user", content_type="text/plain")
-        query = urlencode({"code": self.issue_code(team_id, user_id), "state": params.get("state", "")})
+        scopes = tuple(s for s in params.get("scope", "").split(",") if s)
+        user_scopes = tuple(s for s in params.get("user_scope", "").split(",") if s)
+        code = self.issue_code(team_id, user_id, scopes, user_scopes)  # grants what the app asked for
+        query = urlencode({"code": code, "state": params.get("state", "")})
         return Answer(302, "", {"Location": f"{params.get('redirect_uri', '')}?{query}"})
 
     def _authenticate(self, token: str | None) -> Token | dict[str, Any]:
@@ -199,23 +213,23 @@ class FakeSlack(HTTPFake):
         found = self.codes.pop(params.get("code", ""), None)
         if found is None:
             return {"ok": False, "error": "invalid_code"}
-        team_id, user_id = found
+        team_id, user_id, bot_scopes, user_scopes = found
         ws = self.workspaces[team_id]
-        bot_token = self.issue_token(team_id, f"B{team_id}", "bot", BOT_SCOPES)
-        user_token = self.issue_token(team_id, user_id, "user", USER_SCOPES)
+        bot_token = self.issue_token(team_id, self.bot_user_id(team_id), "bot", bot_scopes)
+        user_token = self.issue_token(team_id, user_id, "user", user_scopes)
         return {
             "ok": True,
             "app_id": "A0FILESBOT",
             "authed_user": {
                 "id": user_id,
-                "scope": ",".join(USER_SCOPES),
+                "scope": ",".join(user_scopes),
                 "access_token": user_token,
                 "token_type": "user",
             },
-            "scope": ",".join(BOT_SCOPES),
+            "scope": ",".join(bot_scopes),
             "token_type": "bot",
             "access_token": bot_token,
-            "bot_user_id": f"U{team_id}BOT",
+            "bot_user_id": self.bot_user_id(team_id),
             "team": {"id": team_id, "name": ws.name},
             "enterprise": None,
             "is_enterprise_install": False,
@@ -231,7 +245,7 @@ class FakeSlack(HTTPFake):
             "url": f"https://{ws.name}.slack.com/",
             "team": ws.name,
             "team_id": ws.team_id,
-            "user_id": found.user_id if found.kind == "user" else f"U{ws.team_id}BOT",
+            "user_id": found.user_id,
             "user": "files-bot",
             "is_enterprise_install": False,
         }
@@ -243,8 +257,6 @@ class FakeSlack(HTTPFake):
         found = self._authenticate(token)
         if isinstance(found, dict):
             return found
-        if found.kind == "bot":
-            return {"ok": False, "error": "not_allowed_token_type"}
         if "files:read" not in found.scopes:
             return {"ok": False, "error": "missing_scope", "needed": "files:read", "provided": ",".join(found.scopes)}
         ws = self.workspaces[found.team_id]
@@ -299,6 +311,48 @@ class FakeSlack(HTTPFake):
             "ok": True,
             "files": rendered(chunk),
             "paging": {"count": size, "total": len(selected), "page": page, "pages": pages},
+        }
+
+    def _users_conversations(self, params: dict[str, str], token: str | None, _basic: object) -> dict[str, Any]:
+        """Conversations the token's owner is a member of (a bot token: the bot user's)."""
+        found = self._authenticate(token)
+        if isinstance(found, dict):
+            return found
+        types = params.get("types", "public_channel").split(",")
+        needed = {"public_channel": "channels:read", "private_channel": "groups:read"}
+        missing = [needed[t] for t in types if t in needed and needed[t] not in found.scopes]
+        if missing:
+            return {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": ",".join(missing),
+                "provided": ",".join(found.scopes),
+            }
+        kinds = {"public_channel": "public", "private_channel": "private", "im": "im"}
+        wanted = {kinds[t] for t in types if t in kinds}
+        ws = self.workspaces[found.team_id]
+        mine = [c for c in ws.conversations.values() if c.kind in wanted and found.user_id in c.members]
+        limit = max(1, min(int(params.get("limit", 100)), 1000))
+        offset = int(params["cursor"]) if params.get("cursor", "").isdigit() else 0
+        chunk = mine[offset : offset + limit]
+        more = offset + limit < len(mine)
+        channels = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "is_channel": c.kind == "public",
+                "is_group": c.kind == "private",
+                "is_private": c.kind == "private",
+                "is_member": True,
+                "creator": c.creator,
+                "is_archived": False,
+            }
+            for c in chunk
+        ]
+        return {
+            "ok": True,
+            "channels": channels,
+            "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
         }
 
     def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:

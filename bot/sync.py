@@ -1,0 +1,165 @@
+"""Incremental, resumable sync of file metadata into the cache, for any platform's `FileSource`.
+
+Per conversation: an *incremental* pass reads newest-first down to the last watermark (minus an overlap for
+late or clock-skewed uploads); a *full* pass (the periodic reconcile) reads everything and then marks files
+it did not see as deleted. Pages stream straight into SQLite — memory stays flat — and each page commits
+together with the cursor that follows it, so a pass killed at any point resumes exactly where it stopped.
+Every call waits for the shared rate limiter's background share; a 429 pauses the key for `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.cache import FileCache, SyncState
+from bot.ratelimit import RateLimiter
+from handlers.errors import RateLimited
+from handlers.listing import next_position
+from handlers.source import FileSource, Position, SourceQuery
+
+log = logging.getLogger(__name__)
+
+OVERLAP_SECONDS = 3600
+PAGE_SIZE = 100
+MAX_PAGES = 100_000  # a bound, not a budget: 10 million files per conversation
+MAX_RATE_LIMIT_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation the bot itself is in — the only kind it syncs."""
+
+    id: str
+    name: str | None
+    private: bool
+    owners: tuple[str, ...] = ()
+
+
+@dataclass
+class SyncResult:
+    conversations: int = 0
+    pages: int = 0
+    files: int = 0
+    deleted: int = 0
+
+
+class Syncer:
+    def __init__(
+        self,
+        cache: FileCache,
+        limiter: RateLimiter,
+        *,
+        clock: Callable[[], float] = time.time,
+        method: str = "files.list",
+    ) -> None:
+        self._cache = cache
+        self._limiter = limiter
+        self._clock = clock
+        self._method = method
+
+    def sync(
+        self,
+        platform: str,
+        workspace: str,
+        source: FileSource,
+        conversations: Iterable[Conversation],
+        *,
+        full: bool = False,
+    ) -> SyncResult:
+        result = SyncResult()
+        for conv in conversations:
+            self._cache.save_conversation(
+                platform, workspace, conv.id, name=conv.name, private=conv.private, bot_member=True, owners=conv.owners
+            )
+            self.sync_conversation(platform, workspace, source, conv.id, full=full, result=result)
+            result.conversations += 1
+        return result
+
+    def sync_conversation(
+        self,
+        platform: str,
+        workspace: str,
+        source: FileSource,
+        conversation: str,
+        *,
+        full: bool = False,
+        result: SyncResult | None = None,
+    ) -> SyncResult:
+        result = result or SyncResult()
+        state = self._cache.sync_state(platform, workspace, conversation)
+        if state.mode and state.cursor:  # an interrupted pass: carry on with its own parameters
+            mode, generation, progress = state.mode, state.generation, state.cursor
+        else:
+            mode = "full" if full or state.watermark is None else "incremental"
+            generation = state.generation + 1 if mode == "full" else state.generation
+            since = None if mode == "full" else (state.watermark or 0) - OVERLAP_SECONDS
+            progress = {"page": 1, "cursor": None, "trail": [], "since": since, "max_created": state.watermark or 0}
+        since_ts: float | None = progress["since"]
+        query = SourceQuery(
+            conversation_id=conversation, since=datetime.fromtimestamp(since_ts, UTC).date() if since_ts else None
+        )
+        position = Position(page=progress["page"], cursor=progress["cursor"], trail=tuple(progress["trail"]))
+        max_created: float = progress["max_created"]
+        for _ in range(MAX_PAGES):
+            page = self._fetch(platform, workspace, source, query, position)
+            result.pages += 1
+            keep = [f for f in page.files if since_ts is None or f.created.timestamp() >= since_ts]
+            following = next_position(page, position)
+            # Newest first: once a page reaches below the watermark, everything after it is known.
+            done = following is None or not page.files or len(keep) < len(page.files)
+            if keep:
+                max_created = max(max_created, max(f.created.timestamp() for f in keep))
+            now = self._clock()
+            with self._cache.transaction():
+                result.files += self._cache.save_files(
+                    platform, workspace, conversation, keep, generation=generation, now=now
+                )
+                if done:
+                    if mode == "full":
+                        result.deleted += self._cache.sweep(
+                            platform, workspace, conversation, generation=generation, now=now
+                        )
+                    next_state = SyncState(max_created or None, None, generation, None)
+                else:
+                    assert following is not None
+                    cursor: dict[str, Any] = {
+                        "page": following.page,
+                        "cursor": following.cursor,
+                        "trail": list(following.trail),
+                        "since": since_ts,
+                        "max_created": max_created,
+                    }
+                    next_state = SyncState(state.watermark, cursor, generation, mode)
+                self._cache.save_sync_state(platform, workspace, conversation, next_state)
+            if done:
+                break
+            assert following is not None
+            position = following
+        return result
+
+    def _fetch(self, platform: str, workspace: str, source: FileSource, query: SourceQuery, position: Position) -> Any:
+        key = (platform, workspace, self._method)
+        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
+            if not self._limiter.acquire_background(key):
+                raise RateLimited("no rate-limit budget for background sync")
+            try:
+                return source.fetch(query, position, PAGE_SIZE)
+            except RateLimited as error:
+                if attempt == MAX_RATE_LIMIT_RETRIES:
+                    raise
+                wait = float(error.retry_after or 30)
+                log.info("sync rate limited on %s/%s; pausing %.0f s", platform, self._method, wait)
+                self._limiter.pause(key, wait)
+        raise AssertionError("unreachable")
+
+
+def describe(result: SyncResult) -> str:
+    return (
+        f"{result.conversations} conversation(s), {result.pages} page(s), {result.files} file(s) stored, "
+        f"{result.deleted} marked deleted"
+    )
