@@ -19,6 +19,7 @@ class Fault:
     body: str
     headers: dict[str, str]
     times: int
+    after: int = 0  # let this many calls through first
 
 
 @dataclass
@@ -72,12 +73,19 @@ class HTTPFake:
 
     # -- faults --------------------------------------------------------------------------------------
     def inject(
-        self, method: str, status: int, *, body: Any = None, headers: dict[str, str] | None = None, times: int = 1
+        self,
+        method: str,
+        status: int,
+        *,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next `times` calls of `method` answer with `status` (429, 500, …) instead."""
+        """Make `times` calls of `method` — after letting `after` through — answer with `status` instead."""
         text = body if isinstance(body, str) else json.dumps(body if body is not None else {})
         with self._lock:
-            self.faults[method].append(Fault(status, text, headers or {}, times))
+            self.faults[method].append(Fault(status, text, headers or {}, times, after))
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
@@ -85,6 +93,9 @@ class HTTPFake:
             if not queue:
                 return None
             fault = queue[0]
+            if fault.after > 0:
+                fault.after -= 1
+                return None
             fault.times -= 1
             if fault.times <= 0:
                 queue.pop(0)
