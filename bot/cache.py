@@ -268,6 +268,58 @@ class FileCache:
             where.append("deleted = 0")
         return list(self.db.table("files").rows_where(" and ".join(where), args, order_by="created desc"))
 
+    # -- weekly snapshots -------------------------------------------------------------------------------------
+    def record_snapshot(
+        self,
+        platform: str,
+        workspace: str,
+        conversation: str,
+        week: str,
+        *,
+        file_count: int,
+        total_bytes: int,
+        by_type: dict[str, int],
+    ) -> None:
+        self.db.conn.execute(
+            """insert into snapshots (platform, workspace, conversation, week, file_count, bytes, by_type)
+               values (?, ?, ?, ?, ?, ?, ?)
+               on conflict (platform, workspace, conversation, week) do update set
+                 file_count = excluded.file_count, bytes = excluded.bytes, by_type = excluded.by_type""",
+            [platform, workspace, conversation, week, file_count, total_bytes, json.dumps(by_type, sort_keys=True)],
+        )
+
+    def snapshot_bytes(self, platform: str, workspace: str, week: str) -> dict[str, int]:
+        """Bytes per conversation recorded for `week`."""
+        rows = self.db.conn.execute(
+            "select conversation, bytes from snapshots where platform = ? and workspace = ? and week = ?",
+            [platform, workspace, week],
+        )
+        return {conv: total for conv, total in rows}
+
+    def trend(self, platform: str, workspace: str, weeks: int = 12) -> list[tuple[str, int]]:
+        """(week, total bytes) for the last `weeks` recorded weeks, oldest first."""
+        rows = self.db.conn.execute(
+            "select week, sum(bytes) from snapshots where platform = ? and workspace = ? group by week "
+            "order by week desc limit ?",
+            [platform, workspace, weeks],
+        ).fetchall()
+        return [(week, int(total)) for week, total in reversed(rows)]
+
+    def conversations(self, platform: str, workspace: str) -> list[dict[str, Any]]:
+        return list(
+            self.db.table("conversations").rows_where(
+                "platform = ? and workspace = ?", [platform, workspace], order_by="name"
+            )
+        )
+
+    def workspaces(self) -> list[tuple[str, str]]:
+        return [
+            (p, w)
+            for p, w in self.db.conn.execute(
+                "select distinct platform, workspace from conversations order by platform, workspace"
+            )
+        ]
+
     # -- sync state ----------------------------------------------------------------------------------------
     def sync_state(self, platform: str, workspace: str, conversation: str) -> SyncState:
         rows = list(

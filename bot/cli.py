@@ -17,6 +17,16 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
     sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
     sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
+    report = commands.add_parser("report", help="storage reports from the cache")
+    report.add_argument(
+        "--dry-run",
+        action="store_true",
+        required=True,
+        help="print the reports and write the chart instead of sending (sending comes with the scheduler)",
+    )
+    report.add_argument("--workspace", help="only this workspace (Slack team id / Rocket.Chat host)")
+    report.add_argument("--conversation", help="the channel report of this conversation id")
+    report.add_argument("--chart-dir", default=".", help="where to write the admin report's chart (default: .)")
     rocketchat = commands.add_parser("rocketchat", help="Rocket.Chat set-up tools")
     rc_commands = rocketchat.add_subparsers(dest="rc_command", required=True)
     rc_commands.add_parser("check", help="check the URL, bot token and OAuth app; print what is left to do")
@@ -31,6 +41,15 @@ def main(argv: list[str] | None = None) -> int:
         return _rocketchat_check(settings)
     if args.command == "sync":
         return _sync(settings, full=args.full)
+    if args.command == "report":
+        from pathlib import Path
+
+        from bot.cache import FileCache
+        from bot.report_preview import preview
+
+        cache = FileCache(settings.data_dir / "cache.sqlite")
+        print(preview(cache, workspace=args.workspace, conversation=args.conversation, chart_dir=Path(args.chart_dir)))
+        return 0
     return 2
 
 

@@ -1,0 +1,209 @@
+"""Storage reports, platform-neutral: what a channel stores and what could go, and where a workspace's
+storage goes. Built from cached file rows (only files the bot itself can see); adapters render and send.
+
+Privacy rule for the admin report: a private conversation appears only as an aggregate — no name, no file
+names — unless the reader is a member of it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from handlers.cards import size
+
+LARGEST = 10
+GROWERS = 5
+CLEANUP_MIN_BYTES = 10_000_000
+CLEANUP_MIN_AGE_DAYS = 180
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    id: str
+    name: str
+    size: int
+    kind: str
+    conversation: str
+    uploader: str
+    created: datetime
+    link: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> CachedFile:
+        return cls(
+            id=str(row["id"]),
+            name=str(row["name"]),
+            size=int(row["size"]),  # type: ignore[call-overload]
+            kind=str(row.get("kind") or "other"),
+            conversation=str(row["conversation"]),
+            uploader=str(row.get("uploader") or ""),
+            link=str(row.get("link") or ""),
+            created=datetime.fromtimestamp(float(row["created"]), UTC),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class ConversationFacts:
+    id: str
+    name: str
+    private: bool
+
+
+@dataclass(frozen=True)
+class ChannelReport:
+    conversation: ConversationFacts
+    week: str
+    file_count: int
+    bytes: int
+    previous_bytes: int | None
+    by_type: dict[str, tuple[int, int]]
+    largest: list[CachedFile]
+    cleanup: list[CachedFile]
+
+    @property
+    def growth(self) -> int | None:
+        return None if self.previous_bytes is None else self.bytes - self.previous_bytes
+
+
+@dataclass(frozen=True)
+class AdminReport:
+    week: str
+    file_count: int
+    bytes: int
+    by_conversation: list[tuple[str, int, int]]  # (label, files, bytes); private non-member ones aggregated
+    by_uploader: list[tuple[str, int, int]]
+    by_type: list[tuple[str, int, int]]
+    growers: list[tuple[str, int]]  # (label, bytes added since last week)
+    trend: list[tuple[str, int]] = field(default_factory=list)  # (week, total bytes), oldest first
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_channel_report(
+    conv: ConversationFacts,
+    files: Iterable[CachedFile],
+    *,
+    week: str,
+    previous_bytes: int | None,
+    now: datetime,
+    cleanup_age_days: int = CLEANUP_MIN_AGE_DAYS,
+) -> ChannelReport:
+    mine = [f for f in files if f.conversation == conv.id]
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for f in mine:
+        by_type[f.kind][0] += 1
+        by_type[f.kind][1] += f.size
+    cutoff = now - timedelta(days=cleanup_age_days)
+    cleanup = sorted((f for f in mine if f.size >= CLEANUP_MIN_BYTES and f.created <= cutoff), key=lambda f: -f.size)[
+        :LARGEST
+    ]
+    return ChannelReport(
+        conversation=conv,
+        week=week,
+        file_count=len(mine),
+        bytes=sum(f.size for f in mine),
+        previous_bytes=previous_bytes,
+        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items(), key=lambda kv: -kv[1][1])},
+        largest=sorted(mine, key=lambda f: (-f.size, f.name))[:LARGEST],
+        cleanup=cleanup,
+    )
+
+
+def build_admin_report(
+    conversations: Iterable[ConversationFacts],
+    files: Iterable[CachedFile],
+    *,
+    week: str,
+    reader_can_see: Callable[[ConversationFacts], bool],
+    previous_bytes: Mapping[str, int],
+    trend: list[tuple[str, int]],
+) -> AdminReport:
+    convs = {c.id: c for c in conversations}
+    all_files = [f for f in files if f.conversation in convs]
+    per_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for f in all_files:
+        per_conv[f.conversation][0] += 1
+        per_conv[f.conversation][1] += f.size
+
+    def label(conv_id: str) -> str:
+        conv = convs[conv_id]
+        # A private conversation the reader is not in: an aggregate, never its name.
+        return f"#{conv.name}" if not conv.private or reader_can_see(conv) else "private conversations (other)"
+
+    labelled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for conv_id, (count, total) in per_conv.items():
+        labelled[label(conv_id)][0] += count
+        labelled[label(conv_id)][1] += total
+    growth: Counter[str] = Counter()
+    for conv_id, (_, total) in per_conv.items():
+        growth[label(conv_id)] += total - previous_bytes.get(conv_id, total)
+    uploaders: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for f in all_files:
+        for table, key in ((uploaders, f.uploader), (kinds, f.kind)):
+            table[key][0] += 1
+            table[key][1] += f.size
+    return AdminReport(
+        week=week,
+        file_count=len(all_files),
+        bytes=sum(f.size for f in all_files),
+        by_conversation=_ranked(labelled),
+        by_uploader=_ranked(uploaders),
+        by_type=_ranked(kinds),
+        growers=[(k, v) for k, v in growth.most_common(GROWERS) if v > 0],
+        trend=trend,
+    )
+
+
+def _ranked(table: Mapping[str, list[int]]) -> list[tuple[str, int, int]]:
+    """(key, files, bytes), biggest first."""
+    return sorted(((k, v[0], v[1]) for k, v in table.items()), key=lambda r: (-r[2], r[0]))
+
+
+def channel_report_text(report: ChannelReport, mention_user: Callable[[str], str]) -> str:
+    """The report as markdown-ish text both platforms render (bold with *, bullet lines)."""
+    growth = report.growth
+    change = "first report" if growth is None else f"{'+' if growth >= 0 else '-'}{size(abs(growth))} since last week"
+    lines = [
+        f"*Weekly storage report for #{report.conversation.name} · {report.week}*",
+        f"{report.file_count:,} files · {size(report.bytes)} · {change}",
+    ]
+    if report.by_type:
+        lines.append("By type: " + ", ".join(f"{k} {size(b)} ({n})" for k, (n, b) in report.by_type.items()))
+    if report.largest:
+        lines.append("*Largest files*")
+        lines += [
+            f"• {_link(f)} · {size(f.size)} · {mention_user(f.uploader)} · {f.created.date().isoformat()}"
+            for f in report.largest
+        ]
+    if report.cleanup:
+        lines.append(f"*Cleanup candidates* (≥ {size(CLEANUP_MIN_BYTES)}, older than {CLEANUP_MIN_AGE_DAYS} days)")
+        lines += [f"• {_link(f)} · {size(f.size)} · {f.created.date().isoformat()}" for f in report.cleanup]
+    return "\n".join(lines)
+
+
+def admin_report_text(report: AdminReport, mention_user: Callable[[str], str]) -> str:
+    lines = [
+        f"*Workspace storage report · {report.week}*",
+        f"{report.file_count:,} files · {size(report.bytes)}",
+        "*By conversation*",
+    ]
+    lines += [f"• {label}: {size(b)} ({n} files)" for label, n, b in report.by_conversation]
+    lines.append("*By uploader*")
+    lines += [f"• {mention_user(u)}: {size(b)} ({n} files)" for u, n, b in report.by_uploader[:LARGEST]]
+    lines.append("*By type*")
+    lines += [f"• {k}: {size(b)} ({n} files)" for k, n, b in report.by_type]
+    if report.growers:
+        lines.append("*Biggest growers this week*")
+        lines += [f"• {label}: +{size(b)}" for label, b in report.growers]
+    return "\n".join(lines)
+
+
+def _link(f: CachedFile) -> str:
+    return f"{f.name} <{f.link}>" if f.link else f.name
