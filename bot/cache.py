@@ -320,6 +320,26 @@ class FileCache:
             )
         ]
 
+    # -- subscriptions --------------------------------------------------------------------------------------
+    def subscribe(self, platform: str, workspace: str, conversation: str, user: str, *, on: bool) -> None:
+        if on:
+            self.db.conn.execute(
+                "insert into subscriptions values (?, ?, ?, ?, ?) on conflict do nothing",
+                [platform, workspace, conversation, user, time.time()],
+            )
+        else:
+            self.db.conn.execute(
+                "delete from subscriptions where platform = ? and workspace = ? and conversation = ? and user = ?",
+                [platform, workspace, conversation, user],
+            )
+
+    def subscribers(self, platform: str, workspace: str, conversation: str) -> set[str]:
+        rows = self.db.conn.execute(
+            "select user from subscriptions where platform = ? and workspace = ? and conversation = ?",
+            [platform, workspace, conversation],
+        )
+        return {user for (user,) in rows}
+
     # -- sync state ----------------------------------------------------------------------------------------
     def sync_state(self, platform: str, workspace: str, conversation: str) -> SyncState:
         rows = list(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 
 from bot.config import Settings
 
@@ -91,9 +93,20 @@ def _serve(settings: Settings, host: str) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    from bot.server import make_server
+    from bot.server import make_server, shutdown
 
     server = make_server(settings, host=host)
+    scheduler = None
+    if any(settings.platforms.values()):
+        from bot import scheduler as scheduling
+
+        scheduler = scheduling.build(settings)
+
+    def stop(*_: object) -> None:
+        # SIGTERM: finish in-flight requests and stop, from a thread (the loop runs in this one).
+        threading.Thread(target=shutdown, args=(server,), daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
     configured = [name for name, on in settings.platforms.items() if on]
     logging.getLogger("files-bot").info(
         "files-bot listening on http://%s:%s (platforms: %s; data: %s)",
@@ -107,7 +120,8 @@ def _serve(settings: Settings, host: str) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
     return 0
 
 

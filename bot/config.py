@@ -26,6 +26,8 @@ class Settings:
     rocketchat_oauth_client_secret: str | None = None
     rocketchat_bot_user_id: str | None = None
     rocketchat_bot_token: str | None = None
+    report_schedule: str = "0 9 * * mon"
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +51,8 @@ class Settings:
             rocketchat_oauth_client_secret=env.get("ROCKETCHAT_OAUTH_CLIENT_SECRET") or None,
             rocketchat_bot_user_id=env.get("ROCKETCHAT_BOT_USER_ID") or None,
             rocketchat_bot_token=env.get("ROCKETCHAT_BOT_TOKEN") or None,
+            report_schedule=env.get("FILES_BOT_REPORT_SCHEDULE") or "0 9 * * mon",
+            timezone=env.get("FILES_BOT_TIMEZONE") or "UTC",
         )
 
     @property

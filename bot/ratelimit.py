@@ -90,3 +90,16 @@ class RateLimiter:
         bucket.tokens = min(bucket.capacity, bucket.tokens + (now - bucket.updated) * self._rate(key))
         bucket.updated = now
         return bucket
+
+
+_shared: RateLimiter | None = None
+_shared_lock = threading.Lock()
+
+
+def shared() -> RateLimiter:
+    """The process's limiter: `/files` and the scheduled sync in this process draw from the same buckets."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = RateLimiter()
+        return _shared

@@ -10,9 +10,9 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot import ratelimit
 from bot.cache import FileCache
 from bot.config import Settings
-from bot.ratelimit import RateLimiter
 from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
 from bot.rocketchat.paths import COMMAND_PATH as RC_COMMAND_PATH
 from bot.rocketchat.paths import INSTALL_PATH as RC_INSTALL_PATH
@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> Flask:
     platforms = settings.platforms
 
     cache = FileCache(settings.data_dir / "cache.sqlite")
-    limiter = RateLimiter()  # one per process: /files and in-process sync share it
+    limiter = ratelimit.shared()  # one per process: /files and the scheduled sync share it
     if settings.slack_configured:
         from bot.slack.app import build_app
 

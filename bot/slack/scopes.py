@@ -11,10 +11,22 @@ USER_TOKEN_METHODS: dict[str, tuple[str, ...]] = {
     "files.list": ("files:read",),
 }
 
-# Methods called with the bot token (the cache sync: only conversations the bot is in), and their scopes.
+# Methods called with the bot token (the cache sync, only in conversations the bot is in; reports).
 BOT_TOKEN_METHODS: dict[str, tuple[str, ...]] = {
     "users.conversations": ("channels:read", "groups:read"),
     "files.list": ("files:read",),
+    # Weekly reports: membership re-check, admins, a DM per recipient, the admin chart (files_upload_v2).
+    "conversations.members": ("channels:read", "groups:read"),
+    "users.list": ("users:read",),
+    "conversations.open": ("im:write",),
+    "chat.postMessage": ("chat:write",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+}
+
+# slack_sdk helpers that call several Web API methods.
+COMPOSITE_METHODS: dict[str, tuple[str, ...]] = {
+    "files.upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
 }
 
 # Scopes needed by features rather than methods: the `/files` slash command; the `file_deleted` event.

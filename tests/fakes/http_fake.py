@@ -32,6 +32,7 @@ class Request:
     headers: dict[str, str]
     json: Any = None
     raw_query: str = ""
+    raw_body: bytes = b""
 
 
 @dataclass
@@ -136,16 +137,17 @@ class HTTPFake:
                 params = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 length = int(self.headers.get("Content-Length") or 0)
                 body: Any = None
-                if length:
-                    raw = self.rfile.read(length).decode()
-                    if "json" in (self.headers.get("Content-Type") or ""):
-                        try:
-                            body = json.loads(raw or "null")
-                        except ValueError:
-                            body = None
-                    else:
-                        params.update({k: v[-1] for k, v in parse_qs(raw).items()})
-                request = Request(self.command, url.path, params, dict(self.headers.items()), body, url.query)
+                raw_bytes = self.rfile.read(length) if length else b""
+                content_type = self.headers.get("Content-Type") or ""
+                if raw_bytes and "json" in content_type:
+                    try:
+                        body = json.loads(raw_bytes.decode() or "null")
+                    except ValueError:
+                        body = None
+                elif raw_bytes and "x-www-form-urlencoded" in content_type:
+                    params.update({k: v[-1] for k, v in parse_qs(raw_bytes.decode("utf-8", "replace")).items()})
+                request = Request(self.command, url.path, params, dict(self.headers.items()), body, url.query,
+                                  raw_bytes)
                 answer = fake._serve(request)
                 raw_out = answer.body.encode()
                 self.send_response(answer.status)

@@ -77,6 +77,8 @@ class FakeRocketChat(HTTPFake):
         self.personal_tokens: dict[tuple[str, str], str] = {}
         self.redirect_uris: set[str] = set()
         self.token_lifetime = 3600.0
+        self.messages: list[dict[str, Any]] = []  # chat.postMessage as {"rid", "text", "by"}
+        self.media: dict[str, dict[str, Any]] = {}  # file id → {"rid", "bytes", "confirmed"}
 
     def __enter__(self) -> FakeRocketChat:
         self.start()
@@ -141,7 +143,18 @@ class FakeRocketChat(HTTPFake):
             "subscriptions.get": self._subscriptions,
             "channels.roles": self._roles,
             "groups.roles": self._roles,
+            "channels.members": self._members,
+            "groups.members": self._members,
+            "roles.getUsersInRole": self._users_in_role,
+            "dm.create": self._dm_create,
+            "chat.postMessage": self._post_message,
         }.get(method)
+        if method.startswith("rooms.media/"):
+            return self._media(user, method.split("/", 1)[1], request)
+        if method.startswith("rooms.mediaConfirm/"):
+            return self._media_confirm(user, *method.split("/")[1:3])
+        if isinstance(request.json, dict):
+            request.params.update({k: str(v) for k, v in request.json.items()})
         if method in ENDPOINT_TYPES:
             return self._files_endpoint(method, user, request.params)
         if handler is None:
@@ -230,7 +243,8 @@ class FakeRocketChat(HTTPFake):
         )
 
     def _users_info(self, _user: User, params: dict[str, str], _method: str) -> Answer:
-        found = next((u for u in self.users.values() if u.username == params.get("username")), None)
+        found = next((u for u in self.users.values()
+                      if u.username == params.get("username") or u.id == params.get("userId")), None)
         if found is None:
             return Answer.json({"success": False, "error": "User not found.", "errorType": "error-invalid-user"}, 400)
         return Answer.json({"user": {"_id": found.id, "username": found.username, "name": found.name}, "success": True})
@@ -260,6 +274,59 @@ class FakeRocketChat(HTTPFake):
             for uid in sorted(room.owners)
         ]
         return Answer.json({"roles": roles, "success": True})
+
+    def _members(self, user: User, params: dict[str, str], method: str) -> Answer:
+        room = self._find_room(params)
+        wanted = "c" if method.startswith("channels") else "p"
+        if room is None or room.t != wanted or not self._accessible(user, room):
+            return self._room_not_found(wanted)
+        members = [{"_id": uid, "username": self.users[uid].username} for uid in sorted(room.members)]
+        offset, count = int(params.get("offset", 0)), int(params.get("count", 50))
+        return Answer.json({"members": members[offset : offset + count], "count": len(members[offset:offset + count]),
+                            "offset": offset, "total": len(members), "success": True})
+
+    def _users_in_role(self, user: User, params: dict[str, str], _method: str) -> Answer:
+        if "admin" not in user.roles:
+            return Answer.json({"success": False, "error": "Not allowed [error-action-not-allowed]",
+                                "errorType": "error-action-not-allowed"}, 403)
+        users = [{"_id": u.id, "username": u.username, "name": u.name}
+                 for u in self.users.values() if params.get("role") in u.roles]
+        return Answer.json({"users": users, "total": len(users), "success": True})
+
+    def _dm_create(self, user: User, params: dict[str, str], _method: str) -> Answer:
+        other = next((u for u in self.users.values() if u.username == params.get("username")), None)
+        if other is None:
+            return Answer.json({"success": False, "error": "User not found", "errorType": "error-invalid-user"}, 400)
+        rid = "".join(sorted([user.id, other.id]))
+        self.rooms.setdefault(rid, Room(rid, "", "d", {user.id, other.id}))
+        return Answer.json({"room": {"_id": rid, "rid": rid, "t": "d", "usernames": [user.username, other.username]},
+                            "success": True})
+
+    def _post_message(self, user: User, params: dict[str, str], _method: str) -> Answer:
+        room = self.rooms.get(params.get("roomId", ""))
+        if room is None or user.id not in room.members:
+            return self._room_not_found("c")
+        with self._lock:
+            self.messages.append({"rid": room.id, "text": params.get("text", ""), "by": user.id,
+                                  "to": sorted(room.members - {user.id})})
+        return Answer.json({"message": {"rid": room.id, "msg": params.get("text", "")}, "success": True})
+
+    def _media(self, user: User, rid: str, request: Request) -> Answer:
+        room = self.rooms.get(rid)
+        if room is None or user.id not in room.members:
+            return self._room_not_found("c")
+        if b"filename=" not in request.raw_body:
+            return Answer.json({"success": False, "error": "No file uploaded [error-no-file]"}, 400)
+        file_id = f"rcMedia{len(self.media):05d}"
+        self.media[file_id] = {"rid": rid, "bytes": request.raw_body, "confirmed": False}
+        return Answer.json({"file": {"_id": file_id, "url": f"/file-upload/{file_id}/chart.png"}, "success": True})
+
+    def _media_confirm(self, user: User, rid: str, file_id: str) -> Answer:
+        media = self.media.get(file_id)
+        if media is None or media["rid"] != rid:
+            return Answer.json({"success": False, "error": "invalid file"}, 400)
+        media["confirmed"] = True
+        return Answer.json({"message": {"rid": rid, "file": {"_id": file_id}}, "success": True})
 
     def _room_not_found(self, t: str) -> Answer:
         word = ROOM_WORD[t]

@@ -13,6 +13,7 @@ paging with `paging`, cursor/limit paging with `response_metadata.next_cursor`),
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import threading
 from collections import defaultdict
@@ -95,6 +96,8 @@ class FakeSlack(HTTPFake):
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.force_cursor_paging = False
         self.max_count = 1000
+        self.messages: list[dict[str, Any]] = []  # chat.postMessage calls that succeeded
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id → {bytes, channel_id, title}
 
     def __enter__(self) -> FakeSlack:
         self.start()
@@ -169,6 +172,12 @@ class FakeSlack(HTTPFake):
         if path == "/_fake/latency":  # test control, for out-of-process drivers
             self.latency = float(request.params.get("seconds", "0"))
             return Answer(200, "ok", content_type="text/plain")
+        if path.startswith("/upload/") and request.verb == "POST":
+            upload = self.uploads.get(path.rsplit("/", 1)[-1])
+            if upload is None:
+                return Answer(404, "no such upload", content_type="text/plain")
+            upload["bytes"] = request.raw_body
+            return Answer(200, "OK - 1", content_type="text/plain")
         if path == "/oauth/v2/authorize":
             return self._consent(request.params)
         if not path.startswith("/api/"):
@@ -176,12 +185,21 @@ class FakeSlack(HTTPFake):
         handler = {
             "oauth.v2.access": self._oauth_v2_access,
             "users.conversations": self._users_conversations,
+            "conversations.members": self._conversations_members,
+            "conversations.open": self._conversations_open,
+            "users.list": self._users_list,
+            "chat.postMessage": self._chat_post_message,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
             "auth.test": self._auth_test,
             "files.list": self._files_list,
         }.get(path[5:])
         if handler is None:
             return Answer.json({"ok": False, "error": "unknown_method"})
-        return Answer.json(handler(request.params, _bearer(request) or request.params.get("token"), _basic(request)))
+        params = dict(request.params)
+        if isinstance(request.json, dict):  # slack_sdk sends some methods (chat.postMessage) as JSON
+            params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in request.json.items()})
+        return Answer.json(handler(params, _bearer(request) or params.get("token"), _basic(request)))
 
     def _consent(self, params: dict[str, str]) -> Answer:
         """Stands in for Slack's consent page: approves as the user named by `as_user` (team:user)."""
@@ -354,6 +372,77 @@ class FakeSlack(HTTPFake):
             "channels": channels,
             "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
         }
+
+    def _bot_call(self, token: str | None, scope: str) -> Token | dict[str, Any]:
+        found = self._authenticate(token)
+        if isinstance(found, dict):
+            return found
+        if scope not in found.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": scope, "provided": ",".join(found.scopes)}
+        return found
+
+    def _conversations_members(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "channels:read")
+        if isinstance(found, dict):
+            return found
+        conv = self.workspaces[found.team_id].conversations.get(params.get("channel", ""))
+        if conv is None or (conv.kind != "public" and found.user_id not in conv.members):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "members": sorted(conv.members), "response_metadata": {"next_cursor": ""}}
+
+    def _users_list(self, _params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "users:read")
+        if isinstance(found, dict):
+            return found
+        ws = self.workspaces[found.team_id]
+        members = [{"id": u.id, "name": u.name, "team_id": ws.team_id, "deleted": False, "is_admin": u.is_admin,
+                    "is_owner": False, "is_bot": False} for u in ws.users.values()]
+        members.append({"id": self.bot_user_id(ws.team_id), "name": "files-bot", "deleted": False,
+                        "is_admin": False, "is_owner": False, "is_bot": True})
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_open(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "im:write")
+        if isinstance(found, dict):
+            return found
+        ws = self.workspaces[found.team_id]
+        user = params.get("users", "")
+        if user not in ws.users:
+            return {"ok": False, "error": "user_not_found"}
+        dm = f"D{user}"
+        ws.conversations.setdefault(dm, Conversation(dm, "", "im", {user, found.user_id}))
+        return {"ok": True, "channel": {"id": dm}}
+
+    def _chat_post_message(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "chat:write")
+        if isinstance(found, dict):
+            return found
+        conv = self.workspaces[found.team_id].conversations.get(str(params.get("channel", "")))
+        if conv is None or found.user_id not in conv.members:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            self.messages.append({"channel": conv.id, "text": params.get("text", ""),
+                                  "to": sorted(conv.members - {found.user_id})})
+        return {"ok": True, "channel": conv.id, "ts": f"{len(self.messages)}.000100"}
+
+    def _get_upload_url(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "files:write")
+        if isinstance(found, dict):
+            return found
+        file_id = f"F0UP{len(self.uploads):05d}"
+        self.uploads[file_id] = {"filename": params.get("filename"), "bytes": b"", "channel_id": None}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "files:write")
+        if isinstance(found, dict):
+            return found
+        files = json.loads(params.get("files", "[]"))
+        for f in files:
+            if f["id"] not in self.uploads:
+                return {"ok": False, "error": "invalid_arguments"}
+            self.uploads[f["id"]].update(channel_id=params.get("channel_id"), title=f.get("title"))
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
     def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:
         seen = [c for c in f.conversations if ws.visible_to(viewer, c)]

@@ -1,0 +1,75 @@
+"""Scheduled jobs, referenced by import path from the persistent job store (`bot.jobs:weekly_reports`).
+
+They take no arguments: configuration is read from the environment when they run, so a stored job never
+carries secrets or stale settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import ratelimit, weekly
+from bot.cache import FileCache
+from bot.config import Settings
+from bot.ledger import Ledger
+from bot.sync import describe
+from bot.sync_runner import SLACK_INSTALLATIONS, run_sync
+from bot.weekly import Courier
+
+log = logging.getLogger(__name__)
+
+
+def weekly_reports() -> weekly.Summary:
+    settings = Settings.from_env()
+    cache = FileCache(settings.data_dir / "cache.sqlite")
+    for row in Ledger(cache).interrupted():
+        log.warning(
+            "report %s/%s for %s was being sent when the process stopped; not resent",
+            row["conversation"],
+            row["week"],
+            row["recipient"],
+        )
+    summary = weekly.run(cache, couriers(settings), now=datetime.now(ZoneInfo(settings.timezone)))
+    log.info(
+        "weekly reports: %d sent, %d failed, %d skipped, %d already done",
+        summary.sent,
+        summary.failed,
+        summary.skipped,
+        summary.already,
+    )
+    return summary
+
+
+def sync_all() -> None:
+    settings = Settings.from_env()
+    cache = FileCache(settings.data_dir / "cache.sqlite")
+    for where, result in run_sync(settings, cache, ratelimit.shared()).items():
+        log.info("sync %s: %s", where, describe(result))
+
+
+def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
+    """platform, workspace → the bot's sender there (None when the bot has no credentials for it)."""
+
+    def make(platform: str, workspace: str) -> Courier | None:
+        if platform == "slack" and settings.slack_configured and settings.slack_client_id:
+            from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+
+            from bot.slack.client import web_client
+            from bot.slack.courier import SlackCourier
+
+            store = SQLite3InstallationStore(
+                database=str(settings.data_dir / SLACK_INSTALLATIONS), client_id=settings.slack_client_id
+            )
+            bot = store.find_bot(enterprise_id=None, team_id=workspace)
+            return SlackCourier(web_client(settings), bot.bot_token) if bot and bot.bot_token else None
+        if platform == "rocketchat" and settings.rocketchat_url and settings.rocketchat_bot_token:
+            from bot.rocketchat.client import bot_client
+            from bot.rocketchat.courier import RocketChatCourier
+
+            return RocketChatCourier(bot_client(settings))
+        return None
+
+    return make

@@ -1,0 +1,218 @@
+"""The weekly report job: for every workspace in the cache, each subscribed conversation's report to its
+owners and subscribers, and the workspace report (with its chart) to admins — each delivery at most once.
+
+Recipients are re-checked for membership at send time; a failed send (recipient left, DMs blocked, 5xx) is
+retried with backoff and then recorded as failed with its reason, without holding up anyone else.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from bot.cache import FileCache
+from bot.chart import trend_chart
+from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
+from handlers.reports import (
+    CachedFile,
+    ConversationFacts,
+    admin_report_text,
+    build_admin_report,
+    build_channel_report,
+    channel_report_text,
+    iso_week,
+)
+
+log = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = (2.0, 10.0)  # between the three attempts
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class Courier(Protocol):
+    """Sends as the bot, on one platform and workspace."""
+
+    def members(self, conversation: str, private: bool) -> set[str]: ...
+
+    def admins(self) -> list[str]: ...
+
+    def mention(self, user: str) -> str: ...
+
+    def send(self, user: str, text: str, chart: Path | None) -> None:
+        """A private message (and the chart, if any) to `user`; raises `DeliveryFailed`."""
+        ...
+
+
+@dataclass
+class Summary:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    already: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def run(
+    cache: FileCache,
+    couriers: Callable[[str, str], Courier | None],
+    *,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Summary:
+    """Build and deliver this week's reports. `now` is timezone-aware: its date decides the week."""
+    summary = Summary()
+    for platform, workspace in cache.workspaces():
+        courier = couriers(platform, workspace)
+        if courier is not None:
+            _WorkspaceRun(cache, courier, platform, workspace, now, sleep, summary).run()
+    return summary
+
+
+class _WorkspaceRun:
+    def __init__(
+        self,
+        cache: FileCache,
+        courier: Courier,
+        platform: str,
+        workspace: str,
+        now: datetime,
+        sleep: Callable[[float], None],
+        summary: Summary,
+    ) -> None:
+        self.cache, self.courier, self.platform, self.workspace = cache, courier, platform, workspace
+        self.now, self.sleep, self.summary = now, sleep, summary
+        self.ledger = Ledger(cache)
+        self.week = iso_week(now.date())
+        self._members: dict[str, set[str]] = {}
+
+    def members_of(self, conv: ConversationFacts) -> set[str]:
+        if conv.id not in self._members:
+            self._members[conv.id] = self.courier.members(conv.id, conv.private)
+        return self._members[conv.id]
+
+    def run(self) -> None:
+        cache, platform, workspace = self.cache, self.platform, self.workspace
+        rows = cache.conversations(platform, workspace)
+        convs = [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in rows if c["bot_member"]]
+        owners = {c["id"]: set(_json_list(c["owners"])) for c in rows}
+        files = [CachedFile.from_row(r) for r in cache.files(platform, workspace)]
+        previous = cache.snapshot_bytes(platform, workspace, iso_week((self.now - timedelta(days=7)).date()))
+        for conv in convs:
+            recipients = owners.get(conv.id, set()) | cache.subscribers(platform, workspace, conv.id)
+            if not recipients:
+                continue
+            channel = build_channel_report(
+                conv, files, week=self.week, previous_bytes=previous.get(conv.id), now=self.now
+            )
+            text = channel_report_text(channel, self.courier.mention)
+            for user in sorted(recipients):
+                self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
+        _record_snapshots(cache, platform, workspace, self.week, convs, files)
+        admins = self.courier.admins()
+        trend = cache.trend(platform, workspace, 12)
+        with tempfile.TemporaryDirectory() as tmp:
+            chart = trend_chart(trend, Path(tmp) / f"storage-{self.week}.png") if admins else None
+            for admin in admins:
+                # Private conversations appear by name only to admins who are members of them.
+                overview = build_admin_report(
+                    convs,
+                    files,
+                    week=self.week,
+                    previous_bytes=previous,
+                    trend=trend,
+                    reader_can_see=_reader(self, admin),
+                )
+                text = admin_report_text(overview, self.courier.mention)
+                self.deliver(LedgerKey(platform, workspace, WORKSPACE_REPORT, admin, self.week), text, chart, None)
+
+    def deliver(self, key: LedgerKey, text: str, chart: Path | None, conv: ConversationFacts | None) -> None:
+        def member() -> bool:
+            return conv is None or key.recipient in self.members_of(conv)
+
+        _deliver(self.ledger, self.courier, key, text, chart, self.summary, self.sleep, member=member)
+
+
+def _reader(run: _WorkspaceRun, admin: str) -> Callable[[ConversationFacts], bool]:
+    return lambda conv: admin in run.members_of(conv)
+
+
+def _deliver(
+    ledger: Ledger,
+    courier: Courier,
+    key: LedgerKey,
+    text: str,
+    chart: Path | None,
+    summary: Summary,
+    sleep: Callable[[float], None],
+    *,
+    member: Callable[[], bool],
+) -> None:
+    if not ledger.claim(key):
+        summary.already += 1
+        return
+    try:
+        is_member = member()
+    except DeliveryFailed as error:
+        ledger.finish(key, "failed", attempts=0, error=f"membership check: {error.reason}")
+        summary.failed += 1
+        return
+    if not is_member:
+        ledger.finish(key, "skipped", attempts=0, error="no longer a member of the conversation")
+        summary.skipped += 1
+        return
+    for attempt in range(1, len(BACKOFF_SECONDS) + 2):
+        try:
+            courier.send(key.recipient, text, chart)
+        except DeliveryFailed as error:
+            if error.retryable and attempt <= len(BACKOFF_SECONDS):
+                sleep(BACKOFF_SECONDS[attempt - 1])
+                continue
+            ledger.finish(key, "failed", attempts=attempt, error=error.reason)
+            summary.failed += 1
+            summary.failures.append(f"{key.recipient}: {error.reason}")
+            log.warning("report for %s/%s not delivered: %s", key.conversation, key.week, error.reason)
+            return
+        ledger.finish(key, "sent", attempts=attempt)
+        summary.sent += 1
+        return
+
+
+def _record_snapshots(
+    cache: FileCache, platform: str, workspace: str, week: str, convs: list[ConversationFacts], files: list[CachedFile]
+) -> None:
+    for conv in convs:
+        mine = [f for f in files if f.conversation == conv.id]
+        by_type: dict[str, int] = {}
+        for f in mine:
+            by_type[f.kind] = by_type.get(f.kind, 0) + f.size
+        cache.record_snapshot(
+            platform,
+            workspace,
+            conv.id,
+            week,
+            file_count=len(mine),
+            total_bytes=sum(f.size for f in mine),
+            by_type=by_type,
+        )
+
+
+def _json_list(raw: object) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(str(raw or "[]"))
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -1,0 +1,145 @@
+"""Weekly reports delivered as the bot: to owners, subscribers and admins, each at most once, with the
+chart for admins, privacy for private conversations, failures recorded, and restarts handled."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from bot import jobs, weekly
+from bot.cache import FileCache
+from bot.config import Settings
+from bot.ledger import Ledger
+from bot.ratelimit import RateLimiter
+from bot.sync_runner import run_sync
+from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
+from tests.slack_harness import SlackDriver
+
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def synced(env: dict[str, str]) -> FileCache:
+    cache = FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    run_sync(Settings.from_env(env), cache, RateLimiter())
+    return cache
+
+
+def deliver(env: dict[str, str], cache: FileCache, now: datetime = MONDAY_9) -> weekly.Summary:
+    return weekly.run(cache, jobs.couriers(Settings.from_env(env)), now=now, sleep=lambda _: None)
+
+
+def texts_to(slack: SlackDriver, user: str) -> list[str]:
+    return [m["text"] for m in slack.fake.messages if m["to"] == [user]]
+
+
+def test_owners_get_their_channel_report_and_admins_the_workspace_report_with_chart(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    cache = synced(bot_env)
+    summary = deliver(bot_env, cache)
+    # #general's creator is ANA, #design's is BEN; ANA is the workspace admin.
+    assert (summary.sent, summary.failed, summary.skipped) == (3, 0, 0)
+    ana, ben = texts_to(slack, ANA), texts_to(slack, BEN)
+    assert any("Weekly storage report for #general · 2026-W48" in t for t in ana)
+    assert any("Workspace storage report · 2026-W48" in t for t in ana)
+    assert len(ben) == 1 and "#design" in ben[0] and "mockups.zip" in ben[0]
+    [upload] = slack.fake.uploads.values()
+    assert upload["channel_id"] == f"D{ANA}" and upload["bytes"][:4] == b"\x89PNG"
+    statuses = {(r["conversation"], r["recipient"]): r["status"] for r in Ledger(cache).rows()}
+    assert statuses == {(GENERAL, ANA): "sent", (DESIGN, BEN): "sent", ("*workspace*", ANA): "sent"}
+
+
+def test_the_same_week_is_never_sent_twice(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    cache = synced(bot_env)
+    deliver(bot_env, cache)
+    again = deliver(bot_env, cache, MONDAY_9.replace(hour=17))  # the job fired twice, or a second process
+    assert again.sent == 0 and again.already == 3
+    assert len(slack.fake.messages) == 3
+
+
+def test_subscribers_are_rechecked_for_membership_at_send_time(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    cache = synced(bot_env)
+    cache.subscribe("slack", TEAM, DESIGN, CAT, on=True)  # CAT subscribed, but is not in #design
+    summary = deliver(bot_env, cache)
+    assert summary.skipped == 1 and texts_to(slack, CAT) == []
+    [row] = Ledger(cache).rows(recipient=CAT)
+    assert row["status"] == "skipped" and "no longer a member" in row["last_error"]
+
+
+def test_a_failed_send_is_retried_then_recorded_without_blocking_others(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    cache = synced(bot_env)
+    # The first delivery (BEN's #design report: conversations go by name) fails on every attempt — three
+    # attempts, each retried once by slack_sdk's 5xx handler — and ANA's reports go out regardless.
+    slack.fake.inject("chat.postMessage", 503, body="<html>busy</html>", times=6)
+    summary = deliver(bot_env, cache)
+    assert summary.failed == 1 and summary.sent == 2
+    [row] = Ledger(cache).rows(recipient=BEN)
+    assert row["status"] == "failed" and row["attempts"] == 3 and "Slack" in row["last_error"]
+
+
+def test_private_channels_are_aggregates_for_admins_who_are_not_members(slack: SlackDriver, bot_env):
+    ws = slack.fake.workspaces[TEAM]
+    ws.conversations[SECRET].members.add(slack.fake.bot_user_id(TEAM))  # the bot was invited to #secret
+    ws.users[CAT].is_admin = True  # CAT administers the workspace but is not in #secret
+    slack.authorize(ANA)
+    cache = synced(bot_env)
+    deliver(bot_env, cache)
+    [cat_report] = texts_to(slack, CAT)
+    assert "secret" not in cat_report and "private conversations (other)" in cat_report
+    ana_admin = next(t for t in texts_to(slack, ANA) if "Workspace storage report" in t)
+    assert "#secret" in ana_admin
+    assert not any("secret-plan" in t for t in texts_to(slack, CAT))
+
+
+def test_a_report_due_while_the_process_was_down_is_sent_once_on_start(slack: SlackDriver, bot_env, monkeypatch):
+    from bot import scheduler as scheduling
+
+    for key, value in bot_env.items():
+        monkeypatch.setenv(key, value)
+    slack.authorize(ANA)
+    synced(bot_env)
+    settings = Settings.from_env(bot_env)
+    with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), tick=True):
+        first = scheduling.build(settings)  # the job is stored: next run Monday 09:00
+        assert first.get_job(scheduling.REPORTS_JOB).next_run_time.hour == 9
+        first.shutdown()
+    assert slack.fake.messages == []
+    with time_machine.travel(datetime(2026, 11, 23, 9, 40, tzinfo=UTC), tick=True):
+        second = scheduling.build(settings)  # started 40 minutes late: within the grace window
+        deadline = time.monotonic() + 20
+        while len(slack.fake.messages) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second.shutdown()
+        assert len(slack.fake.messages) == 3
+        third = scheduling.build(settings)  # another restart the same day
+        assert third.get_job(scheduling.REPORTS_JOB).next_run_time.date().isoformat() == "2026-11-30"
+        third.shutdown()
+    assert len(slack.fake.messages) == 3  # once, not again
+
+
+@pytest.fixture
+def rc_reports(fake_rc, rc_env):
+    from tests.rocketchat_harness import ADMIN, DESIGN as RC_DESIGN, GENERAL as RC_GENERAL
+
+    fake_rc.rooms[RC_DESIGN].members.add(ADMIN)  # the bot account is in #general and #design
+    fake_rc.rooms[RC_GENERAL].owners.add(ADMIN)
+    cache = synced(rc_env)
+    return cache
+
+
+def test_rocketchat_owners_by_room_role_and_admins_by_role(fake_rc, rc_env, rc_reports):
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    summary = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
+    # #design's owner ANA gets its report; the admin (the bot account's own user) owns #general and is admin.
+    assert summary.sent == 3 and summary.failed == 0
+    to_ana = [m["text"] for m in fake_rc.messages if m["to"] == [RC_ANA]]
+    assert len(to_ana) == 1 and "#design" in to_ana[0]
+    [chart] = fake_rc.media.values()
+    assert chart["confirmed"] and b"\x89PNG" in chart["bytes"]
