@@ -62,7 +62,7 @@ def create_app(settings: Settings) -> Flask:
     if settings.rocketchat_configured:
         from bot.rocketchat.routes import blueprint
 
-        web.register_blueprint(blueprint(settings))
+        web.register_blueprint(blueprint(settings, cache))
     else:
         log.warning("Rocket.Chat is not configured: set %s to serve it", ", ".join(settings.rocketchat_missing))
 

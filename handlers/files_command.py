@@ -51,13 +51,16 @@ class Invocation:
     authorize_url: str
 
 
-def triage(text: str, inv: Invocation, *, authorized: bool) -> Reply | FileQuery:
-    """Answer at once what needs no API call; otherwise return the query to run after the ack."""
+def triage(text: str, inv: Invocation, *, authorized: bool) -> Reply | FileQuery | grammar.Report:
+    """Answer at once what needs no API call; otherwise return the query (run as the user) or the report
+    command (run as the bot, see `report_command`) to run after the ack."""
     command = grammar.parse(text, today=inv.today)
     if isinstance(command, grammar.ShowHelp):
         return Notice(grammar.HELP)
     if isinstance(command, grammar.ParseError):
         return Notice(command.text)
+    if isinstance(command, grammar.Report):
+        return command
     if not authorized:
         return Notice(NOT_AUTHORIZED, authorize_url=inv.authorize_url)
     return command.query

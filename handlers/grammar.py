@@ -49,6 +49,8 @@ HELP = "\n".join(
         "• dates: `since:2026-01-01` `until:2026-03-31` `last 30d` (also `4w`, `6m`, `1y`)",
         "• `largest` — biggest first",
         "Words combine in any order: `/files #design images last 90d largest`",
+        "• `/files report` — this conversation's storage report, now · `/files report weekly on|off` — "
+        "subscribe (owners and admins) · `/files admin report` — the workspace report (admins)",
     ]
 )
 
@@ -75,7 +77,16 @@ class ParseError:
         return f"{self.message}\n{USAGE}"
 
 
-Command = ListFiles | ShowHelp | ParseError
+@dataclass(frozen=True)
+class Report:
+    """`report` (this conversation, now), `report weekly on|off` (subscribe), `admin report`."""
+
+    action: str  # "now" | "subscribe" | "unsubscribe" | "admin"
+
+
+REPORT_USAGE = "Reports: `/files report` · `/files report weekly on|off` · `/files admin report`"
+
+Command = ListFiles | ShowHelp | ParseError | Report
 
 _TOKEN = re.compile(
     r"""
@@ -105,12 +116,28 @@ def parse(text: str, *, today: date) -> Command:
     if len(text) > MAX_TEXT:
         return ParseError(f"That's too long — keep `/files` arguments under {MAX_TEXT} characters.")
     tokens = _TOKEN.findall(text)
-    if [t.lower() for t in tokens] in (["help"], ["?"]):
+    words = [t.lower() for t in tokens]
+    if words in (["help"], ["?"]):
         return ShowHelp()
+    if words[:1] == ["report"] or words[:2] == ["admin", "report"]:
+        return _report(words)
     try:
         return ListFiles(_parse_tokens(tokens, today))
     except _Reject as reject:
         return ParseError(reject.message, reject.word)
+
+
+def _report(words: list[str]) -> Report | ParseError:
+    reports = {
+        ("report",): "now",
+        ("report", "weekly", "on"): "subscribe",
+        ("report", "weekly", "off"): "unsubscribe",
+        ("admin", "report"): "admin",
+    }
+    action = reports.get(tuple(words))
+    if action is None:
+        return ParseError(f"I don't understand “{_shorten(' '.join(words))}”.\n{REPORT_USAGE}", words[-1])
+    return Report(action)
 
 
 def _parse_tokens(tokens: list[str], today: date) -> FileQuery:

@@ -24,7 +24,7 @@ def test_scopes_are_exactly_what_the_code_declares():
 def test_every_web_api_call_in_the_code_is_declared_with_its_scope():
     declared = set(scopes.USER_TOKEN_METHODS) | set(scopes.BOT_TOKEN_METHODS) | scopes.UNSCOPED_METHODS
     called = set()
-    for path in (ROOT / "bot").rglob("*.py"):
+    for path in (ROOT / "bot" / "slack").rglob("*.py"):  # the Slack adapter is the only Slack caller
         for name in re.findall(r"\.(files_\w+|chat_\w+|conversations_\w+|users_\w+|search_\w+)\(", path.read_text()):
             method = name.replace("_", ".", 1)
             called.update(scopes.COMPOSITE_METHODS.get(method, (method,)))

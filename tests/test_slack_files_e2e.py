@@ -48,8 +48,13 @@ def test_healthz_reports_slack_when_configured(slack):
 def test_install_link_asks_for_the_manifest_scopes_and_comes_back_to_the_bot(slack):
     to_slack = requests.get(f"{slack.bot_url}/slack/install", allow_redirects=False, timeout=5)
     params = consent_params(to_slack.headers["Location"])
-    assert params["user_scope"] == ["files:read"]
-    assert params["scope"] == ["channels:read,commands,files:read,groups:read"]
+    assert params["user_scope"] == ["files:read"]  # everything /files needs from the user
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "manifest.yml").read_text())["oauth_config"]["scopes"]
+    assert params["scope"] == [",".join(manifest["bot"])]  # exactly what the manifest requests
     assert params["redirect_uri"] == [f"{slack.bot_url}/slack/oauth_redirect"]
     assert params["state"][0]
 

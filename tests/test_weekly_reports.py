@@ -125,7 +125,9 @@ def test_a_report_due_while_the_process_was_down_is_sent_once_on_start(slack: Sl
 
 @pytest.fixture
 def rc_reports(fake_rc, rc_env):
-    from tests.rocketchat_harness import ADMIN, DESIGN as RC_DESIGN, GENERAL as RC_GENERAL
+    from tests.rocketchat_harness import ADMIN
+    from tests.rocketchat_harness import DESIGN as RC_DESIGN
+    from tests.rocketchat_harness import GENERAL as RC_GENERAL
 
     fake_rc.rooms[RC_DESIGN].members.add(ADMIN)  # the bot account is in #general and #design
     fake_rc.rooms[RC_GENERAL].owners.add(ADMIN)

@@ -11,8 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from bot.cache import FileCache
 from bot.config import Settings
+from bot.report_data import CacheReportData
 from bot.rocketchat import client, render
+from bot.rocketchat.courier import RocketChatCourier
 from bot.rocketchat.files_source import RocketChatFileSource
 from bot.rocketchat.oauth import RocketChatOAuth
 from bot.rocketchat.paths import INSTALL_PATH
@@ -20,20 +23,24 @@ from bot.rocketchat.protocol import Action, Command, Room
 from handlers import files_command
 from handlers.cards import Notice, Reply
 from handlers.files_command import Invocation
+from handlers.grammar import Report
 from handlers.query import FileQuery
+from handlers.report_command import run_report
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
+NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
 UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
 
 
 class RocketChatFiles:
-    def __init__(self, settings: Settings, oauth: RocketChatOAuth) -> None:
+    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: FileCache) -> None:
         assert settings.rocketchat_url and settings.rocketchat_app_secret
         self._settings = settings
         self._oauth = oauth
+        self._cache = cache
         self._codec = StateCodec(settings.rocketchat_app_secret, purpose="rocketchat")
         # One Rocket.Chat server per bot: its host stands in for Slack's workspace id in button state.
         self._workspace = urlparse(settings.rocketchat_url).netloc or settings.rocketchat_url
@@ -42,6 +49,9 @@ class RocketChatFiles:
         token = self._oauth.current_token(cmd.user_id)
         inv = self._invocation(cmd.user_id, cmd.room)
         triaged = files_command.triage(cmd.text, inv, authorized=token is not None)
+        if isinstance(triaged, Report):
+            action = triaged.action
+            return self._run(lambda: self._report(action, inv), None, cmd.user_id)
         if not isinstance(triaged, FileQuery):
             return self._answer(triaged, None, cmd.user_id)
         source = self._source(token, cmd.room, cmd.user_id, cmd.username)
@@ -61,7 +71,15 @@ class RocketChatFiles:
             lambda: files_command.navigate(state, inv, source, self._codec, kind=kind), source, act.user_id
         )
 
-    def _run(self, work: Any, source: RocketChatFileSource, user_id: str) -> dict[str, Any]:
+    def _report(self, action: str, inv: Invocation) -> Reply:
+        """Reports come from the cache and the platform as the bot account (see handlers/report_command.py)."""
+        if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
+            return Notice(NO_BOT_ACCOUNT)
+        data = CacheReportData(self._cache, "rocketchat", self._workspace)
+        courier = RocketChatCourier(client.bot_client(self._settings))
+        return run_report(action, inv, data, courier, now=datetime.now(UTC))
+
+    def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         try:
             reply: Reply = work()
         except Exception:

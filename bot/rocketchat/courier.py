@@ -48,6 +48,9 @@ class RocketChatCourier:
             found.append(str(user["_id"]))
         return sorted(found)
 
+    def is_admin(self, user: str) -> bool:
+        return user in self.admins()
+
     def send(self, user: str, text: str, chart: Path | None) -> None:
         username = self._usernames.get(user) or self._username(user)
         room = self._call(lambda: self._api.call_api_post("dm.create", username=username)).get("room") or {}

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
+from bot.cache import FileCache
 from bot.config import Settings
 from bot.rocketchat import protocol
 from bot.rocketchat.bridge import RocketChatFiles
@@ -19,11 +20,11 @@ from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVeri
 T = TypeVar("T")
 
 
-def blueprint(settings: Settings) -> Blueprint:
+def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
     assert settings.rocketchat_app_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
-    files = RocketChatFiles(settings, oauth)
+    files = RocketChatFiles(settings, oauth, cache)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     bp = Blueprint("rocketchat", __name__)
 

@@ -61,5 +61,5 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App
     app.enable_token_revocation_listeners()
     events.register(app, cache)
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
-    listeners.register(app, listeners.FilesListeners(settings, codec, limiter))
+    listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache))
     return app

@@ -56,6 +56,11 @@ class SlackCourier:
                     found.append(str(user["id"]))
         return sorted(found)
 
+    def is_admin(self, user: str) -> bool:
+        info = self._call(lambda: self._client.users_info(token=self._token, user=user))
+        person = info.get("user") or {}
+        return bool(person.get("is_admin") or person.get("is_owner"))
+
     def send(self, user: str, text: str, chart: Path | None) -> None:
         opened = self._call(lambda: self._client.conversations_open(token=self._token, users=user))
         channel = (opened.get("channel") or {}).get("id")

@@ -18,16 +18,21 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.cache import FileCache
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
+from bot.report_data import CacheReportData
 from bot.slack import render
 from bot.slack.client import web_client
+from bot.slack.courier import SlackCourier
 from bot.slack.files_source import SlackFileSource
 from bot.slack.paths import INSTALL_PATH
 from handlers import files_command
 from handlers.cards import Listing, Notice, Reply
 from handlers.files_command import Invocation
+from handlers.grammar import Report
 from handlers.query import FileQuery
+from handlers.report_command import run_report
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
@@ -42,9 +47,15 @@ class FilesListeners:
     WORKERS = 32
 
     def __init__(
-        self, settings: Settings, codec: StateCodec, limiter: RateLimiter, today: Callable[[], Any] | None = None
+        self,
+        settings: Settings,
+        codec: StateCodec,
+        limiter: RateLimiter,
+        cache: FileCache,
+        today: Callable[[], Any] | None = None,
     ) -> None:
         self._settings = settings
+        self._cache = cache
         self._codec = codec
         self._limiter = limiter
         self._client = web_client(settings)
@@ -55,6 +66,11 @@ class FilesListeners:
         """`/files …`: help, usage errors and "please authorize" go in the ack; a listing follows."""
         inv = self._invocation(context, command)
         triaged = files_command.triage(str(command.get("text") or ""), inv, authorized=bool(context.user_token))
+        if isinstance(triaged, Report):
+            ack()
+            action, bot_token = triaged.action, context.bot_token or ""
+            self._pool.submit(self._deliver, respond, False, lambda: self._report(action, inv, bot_token))
+            return
         if not isinstance(triaged, FileQuery):
             ack(response_type="ephemeral", **render.render(triaged))
             return
@@ -87,6 +103,11 @@ class FilesListeners:
 
     def ack_only(self, ack: Ack) -> None:
         ack()
+
+    def _report(self, action: str, inv: Invocation, bot_token: str) -> Reply:
+        """Reports come from the cache and the platform as the bot (see handlers/report_command.py)."""
+        data = CacheReportData(self._cache, "slack", inv.team_id)
+        return run_report(action, inv, data, SlackCourier(self._client, bot_token), now=datetime.now(UTC))
 
     # -- helpers ----------------------------------------------------------------------------------
     def _source(self, context: BoltContext) -> SlackFileSource:

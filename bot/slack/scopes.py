@@ -18,6 +18,7 @@ BOT_TOKEN_METHODS: dict[str, tuple[str, ...]] = {
     # Weekly reports: membership re-check, admins, a DM per recipient, the admin chart (files_upload_v2).
     "conversations.members": ("channels:read", "groups:read"),
     "users.list": ("users:read",),
+    "users.info": ("users:read",),
     "conversations.open": ("im:write",),
     "chat.postMessage": ("chat:write",),
     "files.getUploadURLExternal": ("files:write",),

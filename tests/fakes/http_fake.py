@@ -146,8 +146,9 @@ class HTTPFake:
                         body = None
                 elif raw_bytes and "x-www-form-urlencoded" in content_type:
                     params.update({k: v[-1] for k, v in parse_qs(raw_bytes.decode("utf-8", "replace")).items()})
-                request = Request(self.command, url.path, params, dict(self.headers.items()), body, url.query,
-                                  raw_bytes)
+                request = Request(
+                    self.command, url.path, params, dict(self.headers.items()), body, url.query, raw_bytes
+                )
                 answer = fake._serve(request)
                 raw_out = answer.body.encode()
                 self.send_response(answer.status)

@@ -243,8 +243,10 @@ class FakeRocketChat(HTTPFake):
         )
 
     def _users_info(self, _user: User, params: dict[str, str], _method: str) -> Answer:
-        found = next((u for u in self.users.values()
-                      if u.username == params.get("username") or u.id == params.get("userId")), None)
+        found = next(
+            (u for u in self.users.values() if u.username == params.get("username") or u.id == params.get("userId")),
+            None,
+        )
         if found is None:
             return Answer.json({"success": False, "error": "User not found.", "errorType": "error-invalid-user"}, 400)
         return Answer.json({"user": {"_id": found.id, "username": found.username, "name": found.name}, "success": True})
@@ -282,15 +284,31 @@ class FakeRocketChat(HTTPFake):
             return self._room_not_found(wanted)
         members = [{"_id": uid, "username": self.users[uid].username} for uid in sorted(room.members)]
         offset, count = int(params.get("offset", 0)), int(params.get("count", 50))
-        return Answer.json({"members": members[offset : offset + count], "count": len(members[offset:offset + count]),
-                            "offset": offset, "total": len(members), "success": True})
+        return Answer.json(
+            {
+                "members": members[offset : offset + count],
+                "count": len(members[offset : offset + count]),
+                "offset": offset,
+                "total": len(members),
+                "success": True,
+            }
+        )
 
     def _users_in_role(self, user: User, params: dict[str, str], _method: str) -> Answer:
         if "admin" not in user.roles:
-            return Answer.json({"success": False, "error": "Not allowed [error-action-not-allowed]",
-                                "errorType": "error-action-not-allowed"}, 403)
-        users = [{"_id": u.id, "username": u.username, "name": u.name}
-                 for u in self.users.values() if params.get("role") in u.roles]
+            return Answer.json(
+                {
+                    "success": False,
+                    "error": "Not allowed [error-action-not-allowed]",
+                    "errorType": "error-action-not-allowed",
+                },
+                403,
+            )
+        users = [
+            {"_id": u.id, "username": u.username, "name": u.name}
+            for u in self.users.values()
+            if params.get("role") in u.roles
+        ]
         return Answer.json({"users": users, "total": len(users), "success": True})
 
     def _dm_create(self, user: User, params: dict[str, str], _method: str) -> Answer:
@@ -299,16 +317,18 @@ class FakeRocketChat(HTTPFake):
             return Answer.json({"success": False, "error": "User not found", "errorType": "error-invalid-user"}, 400)
         rid = "".join(sorted([user.id, other.id]))
         self.rooms.setdefault(rid, Room(rid, "", "d", {user.id, other.id}))
-        return Answer.json({"room": {"_id": rid, "rid": rid, "t": "d", "usernames": [user.username, other.username]},
-                            "success": True})
+        return Answer.json(
+            {"room": {"_id": rid, "rid": rid, "t": "d", "usernames": [user.username, other.username]}, "success": True}
+        )
 
     def _post_message(self, user: User, params: dict[str, str], _method: str) -> Answer:
         room = self.rooms.get(params.get("roomId", ""))
         if room is None or user.id not in room.members:
             return self._room_not_found("c")
         with self._lock:
-            self.messages.append({"rid": room.id, "text": params.get("text", ""), "by": user.id,
-                                  "to": sorted(room.members - {user.id})})
+            self.messages.append(
+                {"rid": room.id, "text": params.get("text", ""), "by": user.id, "to": sorted(room.members - {user.id})}
+            )
         return Answer.json({"message": {"rid": room.id, "msg": params.get("text", "")}, "success": True})
 
     def _media(self, user: User, rid: str, request: Request) -> Answer:

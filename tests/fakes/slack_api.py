@@ -188,6 +188,7 @@ class FakeSlack(HTTPFake):
             "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open,
             "users.list": self._users_list,
+            "users.info": self._users_info,
             "chat.postMessage": self._chat_post_message,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -395,11 +396,48 @@ class FakeSlack(HTTPFake):
         if isinstance(found, dict):
             return found
         ws = self.workspaces[found.team_id]
-        members = [{"id": u.id, "name": u.name, "team_id": ws.team_id, "deleted": False, "is_admin": u.is_admin,
-                    "is_owner": False, "is_bot": False} for u in ws.users.values()]
-        members.append({"id": self.bot_user_id(ws.team_id), "name": "files-bot", "deleted": False,
-                        "is_admin": False, "is_owner": False, "is_bot": True})
+        members = [
+            {
+                "id": u.id,
+                "name": u.name,
+                "team_id": ws.team_id,
+                "deleted": False,
+                "is_admin": u.is_admin,
+                "is_owner": False,
+                "is_bot": False,
+            }
+            for u in ws.users.values()
+        ]
+        members.append(
+            {
+                "id": self.bot_user_id(ws.team_id),
+                "name": "files-bot",
+                "deleted": False,
+                "is_admin": False,
+                "is_owner": False,
+                "is_bot": True,
+            }
+        )
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _users_info(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "users:read")
+        if isinstance(found, dict):
+            return found
+        user = self.workspaces[found.team_id].users.get(params.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "name": user.name,
+                "deleted": False,
+                "is_admin": user.is_admin,
+                "is_owner": False,
+                "is_bot": False,
+            },
+        }
 
     def _conversations_open(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
         found = self._bot_call(token, "im:write")
@@ -421,8 +459,9 @@ class FakeSlack(HTTPFake):
         if conv is None or found.user_id not in conv.members:
             return {"ok": False, "error": "channel_not_found"}
         with self._lock:
-            self.messages.append({"channel": conv.id, "text": params.get("text", ""),
-                                  "to": sorted(conv.members - {found.user_id})})
+            self.messages.append(
+                {"channel": conv.id, "text": params.get("text", ""), "to": sorted(conv.members - {found.user_id})}
+            )
         return {"ok": True, "channel": conv.id, "ts": f"{len(self.messages)}.000100"}
 
     def _get_upload_url(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:

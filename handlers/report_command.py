@@ -1,0 +1,83 @@
+"""`/files report`, `/files report weekly on|off`, `/files admin report`: who may do what, and the answers.
+
+Reports come from the bot's cache, which holds only conversations the bot is in. Asking for a conversation's
+report is open to anyone in it; subscribing is for its owners and workspace admins; the workspace report is
+for admins, with private conversations named only to admins who are members of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from handlers.cards import Notice
+from handlers.files_command import Invocation
+from handlers.reports import (
+    CachedFile,
+    ConversationFacts,
+    admin_report_text,
+    build_admin_report,
+    build_channel_report,
+    channel_report_text,
+    iso_week,
+)
+
+NOT_TRACKED = (
+    "I don't keep track of this conversation yet. Invite me to it, and it will be in the reports after the next sync."
+)
+NOT_OWNER = "Only this conversation's owners and workspace admins can change its weekly report."
+NOT_ADMIN = "Only workspace admins can see the workspace report."
+
+
+class ReportData(Protocol):
+    def conversations(self) -> list[ConversationFacts]: ...
+
+    def owners(self, conversation: str) -> set[str]: ...
+
+    def files(self) -> list[CachedFile]: ...
+
+    def previous_bytes(self, week: str) -> dict[str, int]: ...
+
+    def trend(self) -> list[tuple[str, int]]: ...
+
+    def subscribe(self, conversation: str, user: str, *, on: bool) -> None: ...
+
+
+class Directory(Protocol):
+    """Who is who, asked of the platform as the bot."""
+
+    def is_admin(self, user: str) -> bool: ...
+
+    def members(self, conversation: str, private: bool) -> set[str]: ...
+
+    def mention(self, user: str) -> str: ...
+
+
+def run_report(action: str, inv: Invocation, data: ReportData, directory: Directory, *, now: datetime) -> Notice:
+    week = iso_week(now.date())
+    previous = data.previous_bytes(iso_week((now - timedelta(days=7)).date()))
+    if action == "admin":
+        if not directory.is_admin(inv.user_id):
+            return Notice(NOT_ADMIN)
+        overview = build_admin_report(
+            data.conversations(),
+            data.files(),
+            week=week,
+            previous_bytes=previous,
+            trend=data.trend(),
+            reader_can_see=lambda conv: inv.user_id in directory.members(conv.id, conv.private),
+        )
+        return Notice(admin_report_text(overview, directory.mention))
+    conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
+    if conv is None:
+        return Notice(NOT_TRACKED)
+    if action == "now":
+        report = build_channel_report(conv, data.files(), week=week, previous_bytes=previous.get(conv.id), now=now)
+        return Notice(channel_report_text(report, directory.mention))
+    if inv.user_id not in data.owners(conv.id) and not directory.is_admin(inv.user_id):
+        return Notice(NOT_OWNER)
+    on = action == "subscribe"
+    data.subscribe(conv.id, inv.user_id, on=on)
+    if on:
+        return Notice(f"Done: you'll get #{conv.name}'s storage report every week, privately.")
+    return Notice(f"Done: no more weekly storage reports for #{conv.name}.")

@@ -1,0 +1,57 @@
+"""`/files report`, `/files report weekly on|off` and `/files admin report`, on both platforms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.cache import FileCache
+from bot.config import Settings
+from bot.ratelimit import RateLimiter
+from bot.sync_runner import run_sync
+from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
+from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
+from tests.slack_harness import SlackDriver
+
+
+def cache_of(env: dict[str, str]) -> FileCache:
+    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+
+
+def ask(slack: SlackDriver, user: str, channel: str, text: str) -> str:
+    ack, url = slack.command(user, channel, text)
+    assert ack.status_code == 200 and ack.text == ""  # the answer follows, privately
+    return str(slack.wait_for(url)[0]["text"])
+
+
+def test_slack_report_commands(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    run_sync(Settings.from_env(bot_env), cache_of(bot_env), RateLimiter())
+    assert "Weekly storage report for #design" in ask(slack, CAT, DESIGN, "report")
+    assert ask(slack, CAT, SECRET, "report") == NOT_TRACKED  # the bot isn't in #secret
+    assert ask(slack, CAT, DESIGN, "report weekly on") == NOT_OWNER
+    assert "every week" in ask(slack, BEN, DESIGN, "report weekly on")  # BEN created #design
+    assert cache_of(bot_env).subscribers("slack", TEAM, DESIGN) == {BEN}
+    assert "no more weekly" in ask(slack, ANA, DESIGN, "report weekly off")  # ANA is an admin
+    assert ask(slack, BEN, GENERAL, "admin report") == NOT_ADMIN
+    assert "Workspace storage report" in ask(slack, ANA, GENERAL, "admin report")
+
+
+def test_report_words_are_checked(slack: SlackDriver, bot_env):
+    slack.authorize(ANA)
+    ack, _ = slack.command(ANA, GENERAL, "report monthly")
+    assert "I don't understand “report monthly”" in ack.json()["text"]
+
+
+def test_rocketchat_report_commands(rc, rc_env, fake_rc):
+    from tests.rocketchat_harness import ADMIN
+    from tests.rocketchat_harness import ANA as RC_ANA
+    from tests.rocketchat_harness import BEN as RC_BEN
+    from tests.rocketchat_harness import DESIGN as RC_DESIGN
+
+    fake_rc.rooms[RC_DESIGN].members.add(ADMIN)
+    run_sync(Settings.from_env(rc_env), cache_of(rc_env), RateLimiter())
+    assert "Weekly storage report for #design" in rc.command(RC_BEN, RC_DESIGN, "report")["text"]
+    assert rc.command(RC_BEN, RC_DESIGN, "report weekly on")["text"] == NOT_OWNER  # ANA owns #design
+    assert "every week" in rc.command(RC_ANA, RC_DESIGN, "report weekly on")["text"]
+    assert rc.command(RC_ANA, RC_DESIGN, "admin report")["text"] == NOT_ADMIN
+    assert "Workspace storage report" in rc.command(ADMIN, RC_DESIGN, "admin report")["text"]
