@@ -43,11 +43,16 @@ def weekly_reports() -> weekly.Summary:
     return summary
 
 
-def sync_all() -> None:
+def sync_all(full: bool = False) -> None:
+    """Incremental sync; with `full`, the reconcile that marks vanished files deleted."""
     settings = Settings.from_env()
     cache = FileCache(settings.data_dir / "cache.sqlite")
-    for where, result in run_sync(settings, cache, ratelimit.shared()).items():
-        log.info("sync %s: %s", where, describe(result))
+    for where, result in run_sync(settings, cache, ratelimit.shared(), full=full).items():
+        log.info("%s %s: %s", "reconcile" if full else "sync", where, describe(result))
+
+
+def reconcile_all() -> None:
+    sync_all(full=True)
 
 
 def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:

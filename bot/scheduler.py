@@ -1,4 +1,5 @@
-"""APScheduler with a persistent SQLite job store in the data dir: the weekly reports and an hourly sync.
+"""APScheduler with a persistent SQLite job store in the data dir: the weekly reports, an hourly incremental
+sync and a daily full reconcile.
 
 Restart-safe by construction: jobs live in `scheduler.sqlite`, so a report that fell due while the process
 was down runs once on start if it is less than `GRACE_SECONDS` late (missed runs are coalesced into one).
@@ -18,6 +19,8 @@ from bot.config import Settings
 
 REPORTS_JOB = "weekly-reports"
 SYNC_JOB = "sync"
+RECONCILE_JOB = "reconcile"
+RECONCILE_CRON = "0 3 * * *"  # daily full pass: files deleted where no event told us
 GRACE_SECONDS = 12 * 3600
 SYNC_EVERY_MINUTES = 60
 
@@ -35,6 +38,12 @@ def build(settings: Settings) -> BackgroundScheduler:
     reports = CronTrigger.from_crontab(settings.report_schedule, timezone=settings.timezone)
     _ensure(scheduler, REPORTS_JOB, "bot.jobs:weekly_reports", reports)
     _ensure(scheduler, SYNC_JOB, "bot.jobs:sync_all", IntervalTrigger(minutes=SYNC_EVERY_MINUTES))
+    _ensure(
+        scheduler,
+        RECONCILE_JOB,
+        "bot.jobs:reconcile_all",
+        CronTrigger.from_crontab(RECONCILE_CRON, timezone=settings.timezone),
+    )
     scheduler.resume()
     return scheduler
 

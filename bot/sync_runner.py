@@ -42,12 +42,13 @@ def run_sync(
         from urllib.parse import urlparse
 
         from bot.rocketchat.client import bot_client
-        from bot.rocketchat.files_source import RocketChatFileSource
+        from bot.rocketchat.files_source import FILES_METHOD, RocketChatFileSource
         from bot.rocketchat.workspace import bot_rooms
 
         api = bot_client(settings)
         rooms, types = bot_rooms(api)
         workspace = urlparse(settings.rocketchat_url or "").netloc
         rc_source = RocketChatFileSource(api, settings.rocketchat_url or "", types)
-        results[f"rocketchat:{workspace}"] = syncer.sync("rocketchat", workspace, rc_source, rooms, full=full)
+        rc_syncer = Syncer(cache, limiter, method=FILES_METHOD)
+        results[f"rocketchat:{workspace}"] = rc_syncer.sync("rocketchat", workspace, rc_source, rooms, full=full)
     return results

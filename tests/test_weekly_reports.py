@@ -145,3 +145,57 @@ def test_rocketchat_owners_by_room_role_and_admins_by_role(fake_rc, rc_env, rc_r
     assert len(to_ana) == 1 and "#design" in to_ana[0]
     [chart] = fake_rc.media.values()
     assert chart["confirmed"] and b"\x89PNG" in chart["bytes"]
+
+
+def test_two_processes_running_the_job_at_once_send_each_report_once(slack: SlackDriver, bot_env):
+    import threading
+
+    slack.authorize(ANA)
+    synced(bot_env)
+    path = Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite"
+    summaries: list[weekly.Summary] = []
+    start = threading.Barrier(2)
+
+    def process() -> None:
+        cache = FileCache(path)  # its own connection, as another process would have
+        start.wait()
+        summaries.append(deliver(bot_env, cache))
+
+    workers = [threading.Thread(target=process) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    assert sum(s.sent for s in summaries) == 3 and sum(s.already for s in summaries) == 3
+    assert len(slack.fake.messages) == 3
+
+
+def test_scheduler_keeps_sync_reconcile_and_reports_jobs(tmp_path):
+    from bot import scheduler as scheduling
+
+    settings = Settings.from_env(
+        {
+            "FILES_BOT_DATA_DIR": str(tmp_path),
+            "FILES_BOT_REPORT_SCHEDULE": "30 7 * * fri",
+            "FILES_BOT_TIMEZONE": "Europe/Paris",
+        }
+    )
+    first = scheduling.build(settings)
+    try:
+        jobs_by_id = {job.id: job for job in first.get_jobs()}
+        assert set(jobs_by_id) == {scheduling.REPORTS_JOB, scheduling.SYNC_JOB, scheduling.RECONCILE_JOB}
+        report = jobs_by_id[scheduling.REPORTS_JOB]
+        assert report.func_ref == "bot.jobs:weekly_reports"
+        assert report.next_run_time.weekday() == 4 and (report.next_run_time.hour, report.next_run_time.minute) == (
+            7,
+            30,
+        )
+        assert str(report.next_run_time.tzinfo) == "Europe/Paris"
+    finally:
+        first.shutdown()
+    assert (tmp_path / "scheduler.sqlite").exists()
+    changed = scheduling.build(Settings.from_env({"FILES_BOT_DATA_DIR": str(tmp_path)}))  # schedule changed
+    try:
+        assert changed.get_job(scheduling.REPORTS_JOB).next_run_time.weekday() == 0
+    finally:
+        changed.shutdown()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from bot import ratelimit
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.report_data import CacheReportData
@@ -97,7 +98,7 @@ class RocketChatFiles:
     def _source(self, token: str | None, room: Room | None, user_id: str, username: str) -> RocketChatFileSource:
         api = client.user_client(self._settings, token) if token else None
         rooms = {room.id: (room.type, room.name)} if room else {}
-        source = RocketChatFileSource(api, self._settings.rocketchat_url or "", rooms)
+        source = RocketChatFileSource(api, self._settings.rocketchat_url or "", rooms, limiter=ratelimit.shared())
         source.know_user(user_id, username)
         return source
 

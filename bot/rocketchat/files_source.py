@@ -15,11 +15,12 @@ import logging
 import math
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
+from bot.ratelimit import RateLimiter
 from bot.rocketchat.client import RecordingRocketChat, rate_limit_wait, seconds
 from handlers.errors import (
     ConversationUnavailable,
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 TYPE_GROUPS: dict[Kind, str] = {Kind.IMAGES: "image", Kind.VIDEO: "video", Kind.AUDIO: "audio"}
 ENDPOINTS = {"c": "channels.files", "p": "groups.files", "d": "im.files"}
+FILES_METHOD = "files"  # the rate-limit key shared by the three files endpoints
 # API_Upper_Count_Limit: the server caps `count` at 100 by default.
 MAX_COUNT = 100
 MAX_ROOMS = 200
@@ -58,10 +60,19 @@ _NO_ROOM = ("error-room-not-found", "error-not-allowed", "error-invalid-room", "
 class RocketChatFileSource:
     capabilities = CAPABILITIES
 
-    def __init__(self, api: RecordingRocketChat | None, server_url: str, rooms: dict[str, tuple[str, str | None]]):
+    def __init__(
+        self,
+        api: RecordingRocketChat | None,
+        server_url: str,
+        rooms: dict[str, tuple[str, str | None]],
+        *,
+        limiter: RateLimiter | None = None,
+    ):
         """`api` acts as the user (None: never authorized). `rooms` maps ids already known from the
-        request to (type, name), saving a lookup for the room the command was typed in."""
+        request to (type, name), saving a lookup for the room the command was typed in. `limiter`: the
+        process's shared limiter, for interactive calls (a sync takes its own share)."""
         self._api = api
+        self._limiter = limiter
         self._server = server_url.rstrip("/")
         self._rooms = dict(rooms)
         self._users: dict[str, str] = {}
@@ -157,6 +168,8 @@ class RocketChatFileSource:
             name=query.name,
         )
         api = self._require()
+        if self._limiter is not None:
+            self._limiter.acquire_interactive(("rocketchat", urlparse(self._server).netloc, FILES_METHOD))
         return self._call(lambda: api.call_api_get(endpoint, **params), refusal=ConversationUnavailable, codes=_NO_ROOM)
 
     def _room_type(self, room_id: str) -> str:
