@@ -207,37 +207,37 @@ class FileCache:
         now: float,
     ) -> int:
         """Upsert a page of files; the first conversation a file was seen in stays its home."""
-        count = 0
-        conn = self.db.conn
-        for f in files:
-            conn.execute(
-                """insert into files (platform, workspace, id, name, size, kind, mimetype, conversation, uploader,
-                                      created, link, first_seen, last_seen, seen_generation, deleted, deleted_at)
-                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, null)
-                   on conflict (platform, workspace, id) do update set
-                     name = excluded.name, size = excluded.size, kind = excluded.kind,
-                     mimetype = excluded.mimetype, link = excluded.link, last_seen = excluded.last_seen,
-                     seen_generation = max(files.seen_generation, excluded.seen_generation),
-                     deleted = 0, deleted_at = null""",
-                [
-                    platform,
-                    workspace,
-                    f.id,
-                    f.name,
-                    f.size,
-                    f.kind.value if f.kind else "other",
-                    f.mimetype,
-                    conversation,
-                    f.uploader_id,
-                    f.created.timestamp(),
-                    f.link,
-                    now,
-                    now,
-                    generation,
-                ],
+        rows = [
+            (
+                platform,
+                workspace,
+                f.id,
+                f.name,
+                f.size,
+                f.kind.value if f.kind else "other",
+                f.mimetype,
+                conversation,
+                f.uploader_id,
+                f.created.timestamp(),
+                f.link,
+                now,
+                now,
+                generation,
             )
-            count += 1
-        return count
+            for f in files
+        ]
+        self.db.conn.executemany(
+            """insert into files (platform, workspace, id, name, size, kind, mimetype, conversation, uploader,
+                                  created, link, first_seen, last_seen, seen_generation, deleted, deleted_at)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, null)
+               on conflict (platform, workspace, id) do update set
+                 name = excluded.name, size = excluded.size, kind = excluded.kind, mimetype = excluded.mimetype,
+                 link = excluded.link, last_seen = excluded.last_seen,
+                 seen_generation = max(files.seen_generation, excluded.seen_generation),
+                 deleted = 0, deleted_at = null""",
+            rows,
+        )
+        return len(rows)
 
     def mark_deleted(self, platform: str, workspace: str, file_id: str, *, now: float) -> bool:
         cursor = self.db.conn.execute(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.cache import FileCache
 from bot.chart import trend_chart
+from bot.report_data import CacheReportData
 from handlers.reports import (
-    CachedFile,
     ConversationFacts,
     admin_report_text,
     build_admin_report,
@@ -29,18 +29,18 @@ def preview(
         if workspace and ws != workspace:
             continue
         convs = [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in cache.conversations(platform, ws)]
-        files = [CachedFile.from_row(r) for r in cache.files(platform, ws)]
+        stats = CacheReportData(cache, platform, ws)
         previous = cache.snapshot_bytes(platform, ws, last_week)
         mention = (lambda u: f"<@{u}>") if platform == "slack" else (lambda u: f"@{u}")
         if conversation:
             for conv in (c for c in convs if c.id == conversation):
-                report = build_channel_report(conv, files, week=week, previous_bytes=previous.get(conv.id), now=now)
+                report = build_channel_report(conv, stats, week=week, previous_bytes=previous.get(conv.id), now=now)
                 out.append(channel_report_text(report, mention))
             continue
         # A dry run has no reader: every private conversation is shown as an aggregate.
-        trend = [*cache.trend(platform, ws, 11), (week, sum(f.size for f in files))]
+        trend = [*cache.trend(platform, ws, 11), (week, sum(total for _, total in stats.totals().values()))]
         admin = build_admin_report(
-            convs, files, week=week, reader_can_see=lambda c: False, previous_bytes=previous, trend=trend
+            convs, stats, week=week, reader_can_see=lambda c: False, previous_bytes=previous, trend=trend
         )
         chart = trend_chart(admin.trend, chart_dir / f"storage-{platform}-{ws}-{week}.png".replace(":", "_"))
         out.append(admin_report_text(admin, mention) + f"\n(chart written to {chart})")

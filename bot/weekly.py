@@ -19,8 +19,8 @@ from typing import Protocol
 from bot.cache import FileCache
 from bot.chart import trend_chart
 from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
+from bot.report_data import CacheReportData
 from handlers.reports import (
-    CachedFile,
     ConversationFacts,
     admin_report_text,
     build_admin_report,
@@ -107,19 +107,19 @@ class _WorkspaceRun:
         rows = cache.conversations(platform, workspace)
         convs = [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in rows if c["bot_member"]]
         owners = {c["id"]: set(_json_list(c["owners"])) for c in rows}
-        files = [CachedFile.from_row(r) for r in cache.files(platform, workspace)]
+        stats = CacheReportData(cache, platform, workspace)  # aggregates in SQL, never every file in memory
         previous = cache.snapshot_bytes(platform, workspace, iso_week((self.now - timedelta(days=7)).date()))
         for conv in convs:
             recipients = owners.get(conv.id, set()) | cache.subscribers(platform, workspace, conv.id)
             if not recipients:
                 continue
             channel = build_channel_report(
-                conv, files, week=self.week, previous_bytes=previous.get(conv.id), now=self.now
+                conv, stats, week=self.week, previous_bytes=previous.get(conv.id), now=self.now
             )
             text = channel_report_text(channel, self.courier.mention)
             for user in sorted(recipients):
                 self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
-        _record_snapshots(cache, platform, workspace, self.week, convs, files)
+        _record_snapshots(cache, platform, workspace, self.week, convs, stats)
         admins = self.courier.admins()
         trend = cache.trend(platform, workspace, 12)
         with tempfile.TemporaryDirectory() as tmp:
@@ -128,7 +128,7 @@ class _WorkspaceRun:
                 # Private conversations appear by name only to admins who are members of them.
                 overview = build_admin_report(
                     convs,
-                    files,
+                    stats,
                     week=self.week,
                     previous_bytes=previous,
                     trend=trend,
@@ -190,22 +190,13 @@ def _deliver(
 
 
 def _record_snapshots(
-    cache: FileCache, platform: str, workspace: str, week: str, convs: list[ConversationFacts], files: list[CachedFile]
+    cache: FileCache, platform: str, workspace: str, week: str, convs: list[ConversationFacts], stats: CacheReportData
 ) -> None:
+    totals = stats.totals()
     for conv in convs:
-        mine = [f for f in files if f.conversation == conv.id]
-        by_type: dict[str, int] = {}
-        for f in mine:
-            by_type[f.kind] = by_type.get(f.kind, 0) + f.size
-        cache.record_snapshot(
-            platform,
-            workspace,
-            conv.id,
-            week,
-            file_count=len(mine),
-            total_bytes=sum(f.size for f in mine),
-            by_type=by_type,
-        )
+        count, total = totals.get(conv.id, (0, 0))
+        by_type = {kind: size for kind, (_, size) in stats.by_type(conv.id).items()}
+        cache.record_snapshot(platform, workspace, conv.id, week, file_count=count, total_bytes=total, by_type=by_type)
 
 
 def _json_list(raw: object) -> list[str]:

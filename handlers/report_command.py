@@ -13,8 +13,8 @@ from typing import Protocol
 from handlers.cards import Notice
 from handlers.files_command import Invocation
 from handlers.reports import (
-    CachedFile,
     ConversationFacts,
+    FileStats,
     admin_report_text,
     build_admin_report,
     build_channel_report,
@@ -29,12 +29,10 @@ NOT_OWNER = "Only this conversation's owners and workspace admins can change its
 NOT_ADMIN = "Only workspace admins can see the workspace report."
 
 
-class ReportData(Protocol):
+class ReportData(FileStats, Protocol):
     def conversations(self) -> list[ConversationFacts]: ...
 
     def owners(self, conversation: str) -> set[str]: ...
-
-    def files(self) -> list[CachedFile]: ...
 
     def previous_bytes(self, week: str) -> dict[str, int]: ...
 
@@ -61,7 +59,7 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
             return Notice(NOT_ADMIN)
         overview = build_admin_report(
             data.conversations(),
-            data.files(),
+            data,
             week=week,
             previous_bytes=previous,
             trend=data.trend(),
@@ -72,7 +70,7 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     if conv is None:
         return Notice(NOT_TRACKED)
     if action == "now":
-        report = build_channel_report(conv, data.files(), week=week, previous_bytes=previous.get(conv.id), now=now)
+        report = build_channel_report(conv, data, week=week, previous_bytes=previous.get(conv.id), now=now)
         return Notice(channel_report_text(report, directory.mention))
     if inv.user_id not in data.owners(conv.id) and not directory.is_admin(inv.user_id):
         return Notice(NOT_OWNER)

@@ -1,5 +1,5 @@
 """Storage reports, platform-neutral: what a channel stores and what could go, and where a workspace's
-storage goes. Built from cached file rows (only files the bot itself can see); adapters render and send.
+storage goes. Built from aggregates over the cache (only files the bot itself can see); adapters send them.
 
 Privacy rule for the admin report: a private conversation appears only as an aggregate — no name, no file
 names — unless the reader is a member of it.
@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from handlers.cards import size
 
@@ -85,39 +86,55 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+class FileStats(Protocol):
+    """Aggregates over one workspace's cached files, computed by the store (in SQL: a million rows must not
+    be loaded to write a report). Deleted files are never counted."""
+
+    def totals(self) -> dict[str, tuple[int, int]]:
+        """conversation → (files, bytes)."""
+        ...
+
+    def by_type(self, conversation: str) -> dict[str, tuple[int, int]]: ...
+
+    def by_type_all(self) -> dict[str, tuple[int, int]]: ...
+
+    def by_uploader(self, limit: int) -> list[tuple[str, int, int]]:
+        """(uploader, files, bytes), biggest first."""
+        ...
+
+    def largest(self, conversation: str, limit: int) -> list[CachedFile]: ...
+
+    def old_and_large(self, conversation: str, *, min_bytes: int, before: datetime, limit: int) -> list[CachedFile]: ...
+
+
 def build_channel_report(
     conv: ConversationFacts,
-    files: Iterable[CachedFile],
+    stats: FileStats,
     *,
     week: str,
     previous_bytes: int | None,
     now: datetime,
     cleanup_age_days: int = CLEANUP_MIN_AGE_DAYS,
 ) -> ChannelReport:
-    mine = [f for f in files if f.conversation == conv.id]
-    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for f in mine:
-        by_type[f.kind][0] += 1
-        by_type[f.kind][1] += f.size
-    cutoff = now - timedelta(days=cleanup_age_days)
-    cleanup = sorted((f for f in mine if f.size >= CLEANUP_MIN_BYTES and f.created <= cutoff), key=lambda f: -f.size)[
-        :LARGEST
-    ]
+    count, total = stats.totals().get(conv.id, (0, 0))
+    by_type = stats.by_type(conv.id)
     return ChannelReport(
         conversation=conv,
         week=week,
-        file_count=len(mine),
-        bytes=sum(f.size for f in mine),
+        file_count=count,
+        bytes=total,
         previous_bytes=previous_bytes,
-        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items(), key=lambda kv: -kv[1][1])},
-        largest=sorted(mine, key=lambda f: (-f.size, f.name))[:LARGEST],
-        cleanup=cleanup,
+        by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1][1], kv[0]))),
+        largest=stats.largest(conv.id, LARGEST),
+        cleanup=stats.old_and_large(
+            conv.id, min_bytes=CLEANUP_MIN_BYTES, before=now - timedelta(days=cleanup_age_days), limit=LARGEST
+        ),
     )
 
 
 def build_admin_report(
     conversations: Iterable[ConversationFacts],
-    files: Iterable[CachedFile],
+    stats: FileStats,
     *,
     week: str,
     reader_can_see: Callable[[ConversationFacts], bool],
@@ -125,11 +142,7 @@ def build_admin_report(
     trend: list[tuple[str, int]],
 ) -> AdminReport:
     convs = {c.id: c for c in conversations}
-    all_files = [f for f in files if f.conversation in convs]
-    per_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for f in all_files:
-        per_conv[f.conversation][0] += 1
-        per_conv[f.conversation][1] += f.size
+    per_conv = {conv_id: t for conv_id, t in stats.totals().items() if conv_id in convs}
 
     def label(conv_id: str) -> str:
         conv = convs[conv_id]
@@ -137,25 +150,18 @@ def build_admin_report(
         return f"#{conv.name}" if not conv.private or reader_can_see(conv) else "private conversations (other)"
 
     labelled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    growth: Counter[str] = Counter()
     for conv_id, (count, total) in per_conv.items():
         labelled[label(conv_id)][0] += count
         labelled[label(conv_id)][1] += total
-    growth: Counter[str] = Counter()
-    for conv_id, (_, total) in per_conv.items():
         growth[label(conv_id)] += total - previous_bytes.get(conv_id, total)
-    uploaders: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for f in all_files:
-        for table, key in ((uploaders, f.uploader), (kinds, f.kind)):
-            table[key][0] += 1
-            table[key][1] += f.size
     return AdminReport(
         week=week,
-        file_count=len(all_files),
-        bytes=sum(f.size for f in all_files),
+        file_count=sum(c for c, _ in per_conv.values()),
+        bytes=sum(b for _, b in per_conv.values()),
         by_conversation=_ranked(labelled),
-        by_uploader=_ranked(uploaders),
-        by_type=_ranked(kinds),
+        by_uploader=stats.by_uploader(LARGEST),
+        by_type=_ranked({k: [n, b] for k, (n, b) in stats.by_type_all().items()}),
         growers=[(k, v) for k, v in growth.most_common(GROWERS) if v > 0],
         trend=trend,
     )

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot.cache import FileCache
 from bot.chart import trend_chart
+from bot.report_data import CacheReportData
 from bot.report_preview import preview
 from handlers.reports import (
-    CachedFile,
     ConversationFacts,
     admin_report_text,
     build_admin_report,
@@ -20,26 +20,50 @@ from handlers.reports import (
     channel_report_text,
     iso_week,
 )
+from handlers.source import FileInfo
 from tests.conftest import ANA
 from tests.slack_harness import SlackDriver
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DESIGN = ConversationFacts("C1", "design", private=False)
 SECRET = ConversationFacts("G1", "secret", private=True)
+MIMES = {"pdfs": "application/pdf", "video": "video/mp4"}
 
 
-def f(fid: str, size: int, *, days_old: int, conv: str = "C1", kind: str = "pdfs", user: str = "U1") -> CachedFile:
-    return CachedFile(fid, f"{fid}.bin", size, kind, conv, user, NOW - timedelta(days=days_old), f"https://x/{fid}")
+def f(fid: str, size: int, *, days_old: int, conv: str = "C1", kind: str = "pdfs", user: str = "U1") -> tuple:
+    info = FileInfo(
+        id=fid,
+        name=f"{fid}.bin",
+        title="",
+        size=size,
+        mimetype=MIMES[kind],
+        extension="",
+        type_label="",
+        uploader_id=user,
+        uploader_name=None,
+        created=NOW - timedelta(days=days_old),
+        link=f"https://x/{fid}",
+    )
+    return conv, info
 
 
-def test_channel_report_totals_growth_types_largest_and_cleanup():
-    files = [
+def stats(tmp_path: Path, *files: tuple) -> CacheReportData:
+    """Report aggregates over a real cache holding `files` (SQL, as in production)."""
+    cache = FileCache(tmp_path / "cache.sqlite")
+    for conv, info in files:
+        cache.save_files("slack", "T1", conv, [info], generation=1, now=NOW.timestamp())
+    return CacheReportData(cache, "slack", "T1")
+
+
+def test_channel_report_totals_growth_types_largest_and_cleanup(tmp_path):
+    data = stats(
+        tmp_path,
         f("old-big", 50_000_000, days_old=400),
         f("new-big", 40_000_000, days_old=3, kind="video"),
         f("old-small", 1_000, days_old=900),
         f("elsewhere", 9_999_999_999, days_old=1, conv="C2"),
-    ]
-    report = build_channel_report(DESIGN, files, week="2026-W48", previous_bytes=60_000_000, now=NOW)
+    )
+    report = build_channel_report(DESIGN, data, week="2026-W48", previous_bytes=60_000_000, now=NOW)
     assert report.file_count == 3 and report.bytes == 90_001_000 and report.growth == 30_001_000
     assert [x.id for x in report.largest] == ["old-big", "new-big", "old-small"]
     assert [x.id for x in report.cleanup] == ["old-big"]  # large and older than the cleanup age
@@ -49,15 +73,22 @@ def test_channel_report_totals_growth_types_largest_and_cleanup():
     assert "*Cleanup candidates*" in text and "old-big.bin <https://x/old-big>" in text
 
 
-def test_admin_report_shows_private_conversations_only_as_aggregates_to_non_members():
-    files = [
+def test_deleted_files_are_not_counted(tmp_path):
+    data = stats(tmp_path, f("kept", 10, days_old=1), f("gone", 99, days_old=1))
+    data._cache.mark_deleted("slack", "T1", "gone", now=NOW.timestamp())
+    assert build_channel_report(DESIGN, data, week="w", previous_bytes=None, now=NOW).bytes == 10
+
+
+def test_admin_report_shows_private_conversations_only_as_aggregates_to_non_members(tmp_path):
+    data = stats(
+        tmp_path,
         f("a", 100, days_old=1),
         f("s1", 5_000, days_old=1, conv="G1", user="U2"),
         f("s2", 7_000, days_old=2, conv="G1", user="U2"),
-    ]
+    )
     outsider = build_admin_report(
         [DESIGN, SECRET],
-        files,
+        data,
         week="2026-W48",
         reader_can_see=lambda c: False,
         previous_bytes={"G1": 5_000},
@@ -68,7 +99,7 @@ def test_admin_report_shows_private_conversations_only_as_aggregates_to_non_memb
     assert ("private conversations (other)", 2, 12_000) in outsider.by_conversation
     assert outsider.growers == [("private conversations (other)", 7_000)]
     member = build_admin_report(
-        [DESIGN, SECRET], files, week="2026-W48", reader_can_see=lambda c: True, previous_bytes={}, trend=[]
+        [DESIGN, SECRET], data, week="2026-W48", reader_can_see=lambda c: True, previous_bytes={}, trend=[]
     )
     assert ("#secret", 2, 12_000) in member.by_conversation
     assert member.by_uploader[0] == ("U2", 2, 12_000) and member.file_count == 3
