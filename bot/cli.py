@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sys
 import threading
 
+from bot import logs
 from bot.config import Settings
 
 
@@ -62,7 +62,7 @@ def _sync(settings: Settings, *, full: bool) -> int:
     from bot.sync_runner import run_sync
     from handlers.errors import SourceError
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
     cache = FileCache(settings.data_dir / "cache.sqlite")
     try:
         results = run_sync(settings, cache, RateLimiter(), full=full)
@@ -90,9 +90,7 @@ def _rocketchat_check(settings: Settings) -> int:
 
 
 def _serve(settings: Settings, host: str) -> int:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logs.configure(settings.log_level, settings.log_format)
     from bot.server import make_server, shutdown
 
     server = make_server(settings, host=host)

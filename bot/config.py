@@ -26,6 +26,7 @@ class Settings:
     rocketchat_oauth_client_secret: str | None = None
     rocketchat_bot_user_id: str | None = None
     rocketchat_bot_token: str | None = None
+    log_format: str = "text"
     report_schedule: str = "0 9 * * mon"
     timezone: str = "UTC"
 
@@ -51,6 +52,7 @@ class Settings:
             rocketchat_oauth_client_secret=env.get("ROCKETCHAT_OAUTH_CLIENT_SECRET") or None,
             rocketchat_bot_user_id=env.get("ROCKETCHAT_BOT_USER_ID") or None,
             rocketchat_bot_token=env.get("ROCKETCHAT_BOT_TOKEN") or None,
+            log_format="json" if (env.get("FILES_BOT_LOG_FORMAT") or "").lower() == "json" else "text",
             report_schedule=env.get("FILES_BOT_REPORT_SCHEDULE") or "0 9 * * mon",
             timezone=env.get("FILES_BOT_TIMEZONE") or "UTC",
         )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+import uuid
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from slack_bolt.adapter.flask import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot import ratelimit
+from bot import logs, metrics, ratelimit
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 # Slack payloads are a few kilobytes; anything far larger is refused before it is read.
 MAX_BODY_BYTES = 1024 * 1024
 THREADS = 16
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def create_app(settings: Settings) -> Flask:
@@ -72,6 +76,26 @@ def create_app(settings: Settings) -> Flask:
         @web.get(RC_REDIRECT_PATH)
         def rocketchat_unconfigured() -> tuple[Response, int]:
             return jsonify(error="Rocket.Chat is not configured on this files-bot"), 503
+
+    @web.before_request
+    def start_request() -> None:
+        # One id per request, on every log line it causes (and back to the caller in X-Request-Id).
+        given = request.headers.get("X-Request-Id", "")
+        logs.request_id.set(given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex[:16])
+        g.started = time.perf_counter()
+
+    @web.after_request
+    def finish_request(response: Response) -> Response:
+        platform = request.path.split("/")[1] if request.path.startswith(("/slack/", "/rocketchat/")) else None
+        if platform is not None:
+            metrics.REQUESTS.labels(platform, metrics.outcome(response.status_code)).inc()
+            metrics.ACK_SECONDS.labels(platform).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+        response.headers["X-Request-Id"] = logs.request_id.get()
+        return response
+
+    @web.get("/metrics")
+    def prometheus() -> Response:
+        return Response(metrics.exposition(), mimetype="text/plain; version=0.0.4")
 
     @web.get("/healthz")
     def healthz() -> Response:

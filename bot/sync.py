@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import metrics
 from bot.cache import FileCache, SyncState
 from bot.ratelimit import RateLimiter
 from handlers.errors import RateLimited
@@ -108,6 +109,7 @@ class Syncer:
         for _ in range(MAX_PAGES):
             page = self._fetch(platform, workspace, source, query, position)
             result.pages += 1
+            metrics.SYNC_PAGES.labels(platform).inc()
             keep = [f for f in page.files if since_ts is None or f.created.timestamp() >= since_ts]
             following = next_position(page, position)
             # Newest first: once a page reaches below the watermark, everything after it is known.
@@ -136,7 +138,9 @@ class Syncer:
                     }
                     next_state = SyncState(state.watermark, cursor, generation, mode)
                 self._cache.save_sync_state(platform, workspace, conversation, next_state)
+            metrics.SYNC_FILES.labels(platform).inc(len(keep))
             if done:
+                metrics.SYNC_LAST_SUCCESS.labels(platform).set_to_current_time()
                 break
             assert following is not None
             position = following

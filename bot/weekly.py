@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from bot import metrics
 from bot.cache import FileCache
 from bot.chart import trend_chart
 from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
@@ -148,6 +149,11 @@ def _reader(run: _WorkspaceRun, admin: str) -> Callable[[ConversationFacts], boo
     return lambda conv: admin in run.members_of(conv)
 
 
+def _record(key: LedgerKey, ledger: Ledger, status: str, *, attempts: int, error: str | None = None) -> None:
+    ledger.finish(key, status, attempts=attempts, error=error)
+    metrics.REPORTS.labels(key.platform, status).inc()
+
+
 def _deliver(
     ledger: Ledger,
     courier: Courier,
@@ -165,11 +171,11 @@ def _deliver(
     try:
         is_member = member()
     except DeliveryFailed as error:
-        ledger.finish(key, "failed", attempts=0, error=f"membership check: {error.reason}")
+        _record(key, ledger, "failed", attempts=0, error=f"membership check: {error.reason}")
         summary.failed += 1
         return
     if not is_member:
-        ledger.finish(key, "skipped", attempts=0, error="no longer a member of the conversation")
+        _record(key, ledger, "skipped", attempts=0, error="no longer a member of the conversation")
         summary.skipped += 1
         return
     for attempt in range(1, len(BACKOFF_SECONDS) + 2):
@@ -179,12 +185,12 @@ def _deliver(
             if error.retryable and attempt <= len(BACKOFF_SECONDS):
                 sleep(BACKOFF_SECONDS[attempt - 1])
                 continue
-            ledger.finish(key, "failed", attempts=attempt, error=error.reason)
+            _record(key, ledger, "failed", attempts=attempt, error=error.reason)
             summary.failed += 1
             summary.failures.append(f"{key.recipient}: {error.reason}")
             log.warning("report for %s/%s not delivered: %s", key.conversation, key.week, error.reason)
             return
-        ledger.finish(key, "sent", attempts=attempt)
+        _record(key, ledger, "sent", attempts=attempt)
         summary.sent += 1
         return
 

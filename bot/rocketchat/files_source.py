@@ -20,6 +20,7 @@ from urllib.parse import quote, urlparse
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
+from bot import metrics
 from bot.ratelimit import RateLimiter
 from bot.rocketchat.client import RecordingRocketChat, rate_limit_wait, seconds
 from handlers.errors import (
@@ -197,11 +198,17 @@ class RocketChatFileSource:
         try:
             data = call()
         except RocketApiException as error:
-            raise self._translate(error.status_code, str(error.error_type or ""), refusal, codes) from None
+            translated = self._translate(error.status_code, str(error.error_type or ""), refusal, codes)
+            metrics.API_CALLS.labels("rocketchat", "rest", type(translated).__name__).inc()
+            raise translated from None
         except RocketBadStatusCodeException as error:
-            raise self._translate(error.status_code, "", refusal, codes) from None
+            translated = self._translate(error.status_code, "", refusal, codes)
+            metrics.API_CALLS.labels("rocketchat", "rest", type(translated).__name__).inc()
+            raise translated from None
         except (requests.RequestException, ValueError) as error:
+            metrics.API_CALLS.labels("rocketchat", "rest", "PlatformUnavailable").inc()
             raise PlatformUnavailable(f"Rocket.Chat request failed: {type(error).__name__}") from None
+        metrics.API_CALLS.labels("rocketchat", "rest", "ok").inc()
         if not isinstance(data, dict):
             raise PlatformUnavailable("Rocket.Chat answered with something other than a JSON object")
         return data

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import metrics
 from bot.ratelimit import RateLimiter
 from bot.slack.client import retry_after
 from handlers.errors import (
@@ -114,9 +115,13 @@ class SlackFileSource:
         try:
             response = self._client.files_list(token=self._token, **params)
         except SlackApiError as error:
-            raise _translate(error) from None
+            translated = _translate(error)
+            metrics.API_CALLS.labels("slack", "files.list", type(translated).__name__).inc()
+            raise translated from None
         except (SlackClientError, OSError, ValueError) as error:
+            metrics.API_CALLS.labels("slack", "files.list", "PlatformUnavailable").inc()
             raise PlatformUnavailable(f"files.list failed: {type(error).__name__}") from None
+        metrics.API_CALLS.labels("slack", "files.list", "ok").inc()
         data = response.data
         if not isinstance(data, dict):
             raise PlatformUnavailable("files.list returned a non-JSON body")

@@ -10,6 +10,7 @@ whole ack under load.)
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -69,16 +70,14 @@ class FilesListeners:
         if isinstance(triaged, Report):
             ack()
             action, bot_token = triaged.action, context.bot_token or ""
-            self._pool.submit(self._deliver, respond, False, lambda: self._report(action, inv, bot_token))
+            self._submit(self._deliver, respond, False, lambda: self._report(action, inv, bot_token))
             return
         if not isinstance(triaged, FileQuery):
             ack(response_type="ephemeral", **render.render(triaged))
             return
         ack()
         query, source = triaged, self._source(context)
-        self._pool.submit(
-            self._deliver, respond, False, lambda: files_command.list_files(query, inv, source, self._codec)
-        )
+        self._submit(self._deliver, respond, False, lambda: files_command.list_files(query, inv, source, self._codec))
 
     def navigate(
         self, ack: Ack, respond: Respond, action: dict[str, Any], body: dict[str, Any], context: BoltContext
@@ -94,7 +93,7 @@ class FilesListeners:
         else:
             token = action.get("value")
         source = self._source(context)
-        self._pool.submit(
+        self._submit(
             self._deliver,
             respond,
             True,
@@ -110,6 +109,10 @@ class FilesListeners:
         return run_report(action, inv, data, SlackCourier(self._client, bot_token), now=datetime.now(UTC))
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+        # Carry the request id (a contextvar) into the worker thread, so its log lines say which request.
+        self._pool.submit(contextvars.copy_context().run, fn, *args)
+
     def _source(self, context: BoltContext) -> SlackFileSource:
         # Always the token of the user who typed or clicked — never the bot's, never a cached one.
         return SlackFileSource(
