@@ -69,6 +69,9 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
     if conv is None:
         return Notice(NOT_TRACKED)
+    # The platform only lets members run commands in a conversation; checked again here all the same.
+    if inv.user_id not in directory.members(conv.id, conv.private):
+        return Notice(NOT_TRACKED)
     if action == "now":
         report = build_channel_report(conv, data, week=week, previous_bytes=previous.get(conv.id), now=now)
         return Notice(channel_report_text(report, directory.mention))
