@@ -1,4 +1,4 @@
-"""Every (user × conversation) pair through every entry point: no reply, button or report ever carries a
+"""Every (user x conversation) pair through every entry point: no reply, button or report ever carries a
 file name, id or link from a conversation that user cannot see."""
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
     _, url = slack.command(BEN, GENERAL, f"<#{SECRET}>")
     assert "secret-plan-0.pdf" in json.dumps(slack.wait_for(url), ensure_ascii=False)
     with capsys.disabled():
-        print(f"\nSlack privacy matrix: {pairs} user × conversation pairs, {checks} forbidden-string checks")
+        print(f"\nSlack privacy matrix: {pairs} user x conversation pairs, {checks} forbidden-string checks")
     assert pairs == 15 and checks > 0
 
 
@@ -133,5 +133,5 @@ def test_rocketchat_privacy_matrix(rc, rc_env, fake_rc, capsys):
                     checks += 1
                     assert s not in seen, (user, room, s)
     with capsys.disabled():
-        print(f"\nRocket.Chat privacy matrix: {pairs} user × conversation pairs, {checks} forbidden-string checks")
+        print(f"\nRocket.Chat privacy matrix: {pairs} user x conversation pairs, {checks} forbidden-string checks")
     assert pairs == 15 and checks > 0
