@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 
@@ -12,6 +13,8 @@ from bot.config import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything files-bot writes (SQLite files with tokens and file metadata) is private to its user.
+    os.umask(0o077)
     parser = argparse.ArgumentParser(prog="files-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve Slack (and later Rocket.Chat) over HTTP")
@@ -19,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
     sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
     sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
+    commands.add_parser("doctor", help="check configuration, data-dir permissions, platforms and token scopes")
     report = commands.add_parser("report", help="storage reports from the cache")
     report.add_argument(
         "--dry-run",
@@ -43,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         return _rocketchat_check(settings)
     if args.command == "sync":
         return _sync(settings, full=args.full)
+    if args.command == "doctor":
+        from bot.doctor import diagnose
+
+        checks = diagnose(settings)
+        for check in checks:
+            print(f"[{'ok' if check.ok else 'FIX'}] {check.name}: {check.detail}")
+        return 0 if all(c.ok for c in checks) else 1
     if args.command == "report":
         from pathlib import Path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -31,7 +32,9 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def create_app(settings: Settings) -> Flask:
-    """Routes for every configured platform, plus `/healthz`."""
+    """Routes for every configured platform, plus `/healthz` and `/metrics`."""
+    # Every file the bot writes (SQLite: tokens, file metadata) is private to its user: 0600.
+    os.umask(0o077)
     web = Flask("files-bot")
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     platforms = settings.platforms

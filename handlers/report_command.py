@@ -69,8 +69,9 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
     if conv is None:
         return Notice(NOT_TRACKED)
-    # The platform only lets members run commands in a conversation; checked again here all the same.
-    if inv.user_id not in directory.members(conv.id, conv.private):
+    # A private conversation's report is for its members only. (The platform only lets members run commands
+    # there; checked again all the same. A public channel's files are visible to everyone anyway.)
+    if conv.private and inv.user_id not in directory.members(conv.id, conv.private):
         return Notice(NOT_TRACKED)
     if action == "now":
         report = build_channel_report(conv, data, week=week, previous_bytes=previous.get(conv.id), now=now)

@@ -184,6 +184,7 @@ class FakeSlack(HTTPFake):
             return Answer.json({"ok": False, "error": "not_found"}, 404)
         handler = {
             "oauth.v2.access": self._oauth_v2_access,
+            "api.test": lambda *_: {"ok": True},
             "users.conversations": self._users_conversations,
             "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open,
@@ -200,7 +201,11 @@ class FakeSlack(HTTPFake):
         params = dict(request.params)
         if isinstance(request.json, dict):  # slack_sdk sends some methods (chat.postMessage) as JSON
             params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in request.json.items()})
-        return Answer.json(handler(params, _bearer(request) or params.get("token"), _basic(request)))
+        token = _bearer(request) or params.get("token")
+        headers = {}
+        if token in self.tokens:  # Slack reports a token's scopes on every response
+            headers["x-oauth-scopes"] = ",".join(self.tokens[token].scopes)
+        return Answer.json(handler(params, token, _basic(request)), headers=headers)
 
     def _consent(self, params: dict[str, str]) -> Answer:
         """Stands in for Slack's consent page: approves as the user named by `as_user` (team:user)."""
