@@ -50,7 +50,8 @@ class RateLimiter:
         """A person is waiting: take a token and go, even into debt (the platform's 429 is the real limit)."""
         with self._lock:
             bucket = self._refill(key)
-            bucket.tokens -= 1
+            # Debt is capped: past one bucket's worth the platform is refusing calls, not counting them.
+            bucket.tokens = max(bucket.tokens - 1, -bucket.capacity)
 
     def acquire_background(self, key: Key, *, timeout: float = 300.0) -> bool:
         """Wait until a token above the people's reserve is free (or `timeout` passes: False)."""

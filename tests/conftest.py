@@ -73,6 +73,16 @@ def seed(fake: FakeSlack) -> None:
 SECRET_MARKERS = ("secret-plan", "F0SEC", "just-for-ben", "F0DM0001")
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limiter() -> Iterator[None]:
+    """The process-wide limiter is per bot process; each test is a fresh bot."""
+    from bot import ratelimit
+
+    ratelimit._shared = None
+    yield
+    ratelimit._shared = None
+
+
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:

@@ -195,8 +195,12 @@ def test_background_work_leaves_a_reserve_for_people():
     for _ in range(4):
         limiter.acquire_interactive(key)  # people never wait
     assert limiter.tokens(key) == 0
+    for _ in range(25):
+        limiter.acquire_interactive(key)
+    assert limiter.tokens(key) == -10  # debt stops at one bucket: the platform refuses the rest
+    clock.now += 60  # a minute later the bucket has refilled by 10
     assert limiter.acquire_background(key, timeout=60)  # waits for the refill above the reserve
-    assert clock.now == pytest.approx(30, abs=0.1)
+    assert clock.now == pytest.approx(90, abs=0.1)
 
 
 def test_retry_after_pauses_background_work():
