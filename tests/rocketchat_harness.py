@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class BridgeDriver:
             user={"id": user, "username": USERNAMES.get(user, "someone")},
             room={"id": room, "name": name, "type": kind},
             text=text,
+            triggerId=uuid.uuid4().hex,  # unique per interaction, as Rocket.Chat makes them
         )
         return body
 
@@ -128,6 +130,7 @@ class BridgeDriver:
             user={"id": user, "username": USERNAMES.get(user, "someone")},
             room={"id": room, "name": name, "type": kind},
             actionId=action_id,
+            triggerId=uuid.uuid4().hex,
             blockId=block_id,
             value=value,
         )

@@ -7,6 +7,7 @@ import copy
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,14 @@ class SlackDriver:
     def command_body(self, user_id: str, channel_id: str, text: str) -> tuple[str, str]:
         form = fixture("slash_command.form.json")
         response_url = self.fake.response_url()
-        form.update(team_id=self.team_id, user_id=user_id, channel_id=channel_id, text=text, response_url=response_url)
+        form.update(
+            team_id=self.team_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            text=text,
+            response_url=response_url,
+            trigger_id=uuid.uuid4().hex,
+        )  # unique per request, as Slack makes them
         return urlencode(form), response_url
 
     def command(self, user_id: str, channel_id: str, text: str = "") -> tuple[requests.Response, str]:
@@ -94,6 +102,7 @@ class SlackDriver:
         payload["channel"]["id"] = channel_id
         payload["container"]["channel_id"] = channel_id
         payload["response_url"] = response_url
+        payload["trigger_id"] = uuid.uuid4().hex
         payload["actions"] = [{**payload["actions"][0], **action}]
         body = urlencode({"payload": json.dumps(payload)})
         return self.post_signed(body, "application/x-www-form-urlencoded"), response_url

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.grammar import ListFiles, ParseError, ShowHelp, parse
+from handlers.grammar import ListFiles, ParseError, Report, ShowHelp, parse
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 
 TODAY = date(2026, 11, 23)
@@ -134,7 +134,7 @@ def test_canonical_form_round_trips():
 @given(st.text(max_size=300))
 def test_arbitrary_text_never_raises(text):
     result = parse(text, today=TODAY)
-    assert isinstance(result, ListFiles | ShowHelp | ParseError)
+    assert isinstance(result, ListFiles | ShowHelp | ParseError | Report)
 
 
 words = st.sampled_from(

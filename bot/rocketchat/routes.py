@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.replay import ReplayGuard
 from bot.rocketchat import protocol
 from bot.rocketchat.bridge import RocketChatFiles
 from bot.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
@@ -26,13 +27,17 @@ def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
     files = RocketChatFiles(settings, oauth, cache)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
+    replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
 
     def bridge(parse: Callable[[bytes], T], answer: Callable[[T], dict[str, Any]]) -> tuple[Response, int]:
         """Verify the signature (401), parse against the protocol (400), answer (200)."""
         raw = request.get_data(cache=False)
-        if not verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), raw):
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if not verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), signature, raw):
             return jsonify(error="invalid or expired signature"), 401
+        if not replays.first_time(signature or ""):
+            return jsonify(error="replayed request"), 401
         try:
             parsed = parse(raw)
         except protocol.BadRequest as error:

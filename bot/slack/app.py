@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
+
+from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
@@ -58,6 +60,14 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App
             f"Ask an admin to reinstall it: {settings.public_url}{INSTALL_PATH}"
         ),
     )
+
+    @app.error
+    def malformed(error: Exception, logger: Any) -> BoltResponse:
+        # Whatever fails while handling a request (signed, yet unusable: no response_url, odd shapes) is
+        # answered 400, never 500; the error class goes to the log, the payload does not.
+        logger.warning("request failed: %s", type(error).__name__)
+        return BoltResponse(status=400, body="malformed request")
+
     app.enable_token_revocation_listeners()
     events.register(app, cache)
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
