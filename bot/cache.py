@@ -25,6 +25,9 @@ from handlers.source import FileInfo
 
 Migration = Callable[[sqlite_utils.Database], None]
 
+# How long a statement waits for another process's lock before giving up with "database is locked".
+BUSY_TIMEOUT_SECONDS = 10.0
+
 
 def _v1(db: sqlite_utils.Database) -> None:
     db.table("files").create(
@@ -136,7 +139,7 @@ class FileCache:
     def db(self) -> sqlite_utils.Database:
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=30, isolation_level=None))
+            db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None))
             self._local.db = db
         return db
 

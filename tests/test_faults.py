@@ -128,3 +128,41 @@ def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
         if proc.poll() is None:
             proc.kill()
     assert "Traceback" not in proc.stderr.read().decode()  # type: ignore[union-attr]
+
+
+def test_a_locked_cache_gets_a_clear_answer_and_the_bot_stays_up(slack: SlackDriver, bot_env, monkeypatch):
+    from bot import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_SECONDS", 0.3)
+    slack.authorize(ANA)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "sync"], env=env_for(bot_env), check=True, capture_output=True, timeout=60
+    )
+    db = Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("begin exclusive")  # another process holds the write lock (and, in WAL, blocks readers too)
+    try:
+        _, url = slack.command(BEN, "C0DESIGN", "report weekly on")
+        assert slack.wait_for(url)[0]["text"].startswith("Sorry — my storage is busy or full")
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert requests.get(f"{slack.bot_url}/healthz", timeout=5).status_code == 200
+    _, url = slack.command(BEN, "C0DESIGN", "report weekly on")
+    assert "every week" in slack.wait_for(url)[0]["text"]
+
+
+def test_a_slack_answer_slower_than_the_client_timeout_gets_an_apology(fake_slack, bot_env, monkeypatch):
+    from bot.slack import client
+    from tests.conftest import TEAM
+    from tests.slack_harness import running_bot
+
+    monkeypatch.setattr(client, "TIMEOUT_SECONDS", 1)  # before the bot builds its Web API clients
+    with running_bot(bot_env) as url:
+        slack = SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM)
+        slack.authorize(ANA)
+        fake_slack.latency = 2.5
+        ack, response_url = slack.command(ANA, "C0GENERAL", "")
+        assert ack.status_code == 200 and ack.text == ""  # Slack got its ack at once
+        reply = slack.wait_for(response_url, timeout=30)[0]["text"]
+        assert reply.startswith("Sorry — I couldn't reach the chat server")

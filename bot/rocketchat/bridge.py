@@ -7,6 +7,7 @@ listing is computed here, within the request, with the user's own token.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -32,6 +33,7 @@ from handlers.state import StateCodec
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
+STORAGE_BUSY = "Sorry — my storage is busy or full right now. Please try again in a minute."
 NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
 UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
 
@@ -83,6 +85,9 @@ class RocketChatFiles:
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         try:
             reply: Reply = work()
+        except sqlite3.OperationalError as error:  # locked by another process, disk full, …
+            log.error("cache unavailable: %s", error)
+            reply = Notice(STORAGE_BUSY)
         except Exception:
             log.exception("/files failed")
             reply = Notice(SORRY)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from handlers.state import StateCodec
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
+STORAGE_BUSY = "Sorry — my storage is busy or full right now. Please try again in a minute."
 
 
 class FilesListeners:
@@ -137,6 +139,9 @@ class FilesListeners:
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
         try:
             reply = work()
+        except sqlite3.OperationalError as error:  # locked by another process, disk full, …
+            log.error("cache unavailable: %s", error)
+            reply = Notice(STORAGE_BUSY)
         except Exception:
             log.exception("/files failed")
             reply = Notice(SORRY)
