@@ -4,6 +4,7 @@ injectable faults (status, headers, body, n times) and latency per method."""
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections import defaultdict
@@ -54,6 +55,8 @@ class HTTPFake:
         self.requests: list[Request] = []
         self.faults: dict[str, list[Fault]] = defaultdict(list)
         self.latency = 0.0
+        self.random_faults: dict[str, tuple[float, float]] = {}  # method → (p(429), p(503)), for soak runs
+        self._random = random.Random(7)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -115,6 +118,14 @@ class HTTPFake:
         method = self.method_of(request)
         with self._lock:
             self.requests.append(request)
+        if method is not None and method in self.random_faults:
+            p429, p5xx = self.random_faults[method]
+            with self._lock:
+                roll = self._random.random()
+            if roll < p429:
+                return Answer.json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
+            if roll < p429 + p5xx:
+                return Answer(503, "<html>Service Unavailable</html>", content_type="text/html")
         if method is not None:
             fault = self._take_fault(method)
             if self.latency:

@@ -172,6 +172,12 @@ class FakeSlack(HTTPFake):
         if path == "/_fake/latency":  # test control, for out-of-process drivers
             self.latency = float(request.params.get("seconds", "0"))
             return Answer(200, "ok", content_type="text/plain")
+        if path == "/_fake/faults":  # soak control: random 429s and 5xx on one method
+            self.random_faults[request.params["method"]] = (
+                float(request.params.get("p429", 0)),
+                float(request.params.get("p5xx", 0)),
+            )
+            return Answer(200, "ok", content_type="text/plain")
         if path.startswith("/upload/") and request.verb == "POST":
             upload = self.uploads.get(path.rsplit("/", 1)[-1])
             if upload is None:
