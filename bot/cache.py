@@ -167,7 +167,9 @@ class FileCache:
         try:
             yield
         except BaseException:
-            conn.execute("rollback")
+            # SQLite may already have rolled back by itself (disk full, for one); don't mask the real error.
+            if conn.in_transaction:
+                conn.execute("rollback")
             raise
         conn.execute("commit")
 

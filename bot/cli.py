@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import sqlite3
 import threading
 
 from bot import logs
@@ -80,6 +81,12 @@ def _sync(settings: Settings, *, full: bool) -> int:
     except SourceError as error:
         # Everything synced so far is committed, with the cursor to resume from.
         print(f"sync stopped: {error}; run it again to resume where it stopped")
+        return 1
+    except sqlite3.OperationalError as error:  # the cache is locked by another process, or the disk is full
+        print(
+            f"sync stopped: the cache could not be written ({error}); nothing half-written was kept — "
+            "free some space or wait for the other process, then run it again"
+        )
         return 1
     if not results:
         print("nothing to sync: no platform is configured with bot credentials")

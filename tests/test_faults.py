@@ -166,3 +166,47 @@ def test_a_slack_answer_slower_than_the_client_timeout_gets_an_apology(fake_slac
         assert ack.status_code == 200 and ack.text == ""  # Slack got its ack at once
         reply = slack.wait_for(response_url, timeout=30)[0]["text"]
         assert reply.startswith("Sorry — I couldn't reach the chat server")
+
+
+def test_a_full_disk_during_sync_is_a_clear_error_and_the_cache_stays_consistent(
+    slack: SlackDriver, bot_env, monkeypatch, capsys
+):
+    from bot import cache as cache_module
+    from bot.cli import main
+
+    slack.authorize(ANA)
+    for key, value in bot_env.items():
+        monkeypatch.setenv(key, value)
+    real_connect = sqlite3.connect
+
+    def tiny_disk(*args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn.execute("pragma max_page_count = 40")  # a cache that can't grow past ~160 kB: "disk is full"
+        return conn
+
+    monkeypatch.setattr(cache_module.sqlite3, "connect", tiny_disk)
+    slack.fake.workspaces["T0ACME"].files.extend(
+        slack.fake.workspaces["T0ACME"]
+        .files[0]
+        .__class__(
+            f"F0BIG{i:05d}",
+            f"{'long-name-' * 20}{i}.txt",
+            ANA,
+            1_780_000_000 + i,
+            10,
+            "text/plain",
+            "text",
+            "Text",
+            ["C0GENERAL"],
+        )
+        for i in range(3_000)
+    )
+    assert main(["sync"]) == 1
+    assert "the cache could not be written (database or disk is full)" in capsys.readouterr().out
+    monkeypatch.setattr(cache_module.sqlite3, "connect", real_connect)
+    db = Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute("select id from files").fetchall()
+        assert len(rows) == len(set(rows))  # whole pages only: the failed page left nothing behind
+    assert requests.get(f"{slack.bot_url}/healthz", timeout=5).status_code == 200

@@ -86,3 +86,39 @@ def test_requests_get_an_id_and_metrics_count_them(slack: SlackDriver):
     assert 'files_bot_requests_total{outcome="ok",platform="slack"}' in text
     assert 'files_bot_api_calls_total{method="files.list",platform="slack",result="ok"}' in text
     assert "files_bot_ack_seconds_bucket" in text
+
+
+def test_no_rocketchat_token_or_secret_reaches_the_logs(rc, rc_env, fake_rc):
+    from tests.rocketchat_harness import ANA as RC_ANA
+    from tests.rocketchat_harness import CAT as RC_CAT
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logs.install_filter(handler)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        rc.authorize(RC_ANA)
+        rc.authorize(RC_CAT)
+        rc.command(RC_ANA)
+        rc.command(RC_CAT, "GENERAL", "#secret")
+        fake_rc.expire_all()  # forces a refresh-token exchange
+        rc.command(RC_ANA)
+        rc.command(RC_ANA, "GENERAL", "admin report")
+        rc.post("/rocketchat/command", rc.command_body(RC_ANA, "GENERAL", ""), secret="wrong")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+    captured = stream.getvalue()
+    assert "channels.files" in captured  # the debug log did run
+    secrets = [
+        *fake_rc.grants,
+        *(g.refresh_token for g in fake_rc.grants.values()),
+        *(token for _, token in fake_rc.personal_tokens),
+        rc_env["ROCKETCHAT_APP_SECRET"],
+        fake_rc.client_secret,
+    ]
+    leaked = [s for s in secrets if s in captured]
+    assert leaked == [], f"{len(leaked)} of {len(secrets)} secrets leaked into the logs"
