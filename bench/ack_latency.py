@@ -90,9 +90,9 @@ def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     try:
         for _ in range(300):  # up to 30 s to come up
             try:
-                requests.post(f"{url}/slack/events", timeout=1)
+                requests.post(f"{url}/slack/events", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting up
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"{args} did not start")
