@@ -7,7 +7,6 @@ listing is computed here, within the request, with the user's own token.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -15,6 +14,7 @@ from urllib.parse import urlparse
 from bot import ratelimit
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.guarded import guarded
 from bot.report_data import CacheReportData
 from bot.rocketchat import client, render
 from bot.rocketchat.courier import RocketChatCourier
@@ -32,8 +32,6 @@ from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
-STORAGE_BUSY = "Sorry — my storage is busy or full right now. Please try again in a minute."
 NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
 UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
 
@@ -83,15 +81,7 @@ class RocketChatFiles:
         return run_report(action, inv, data, courier, now=datetime.now(UTC))
 
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
-        try:
-            reply: Reply = work()
-        except sqlite3.OperationalError as error:  # locked by another process, disk full, …
-            log.error("cache unavailable: %s", error)
-            reply = Notice(STORAGE_BUSY)
-        except Exception:
-            log.exception("/files failed")
-            reply = Notice(SORRY)
-        return self._answer(reply, source, user_id)
+        return self._answer(guarded(work), source, user_id)
 
     def _answer(self, reply: Reply, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         if isinstance(reply, Notice) and reply.authorize_url:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.guarded import guarded
 from bot.ratelimit import RateLimiter
 from bot.report_data import CacheReportData
 from bot.slack import render
@@ -30,7 +30,7 @@ from bot.slack.courier import SlackCourier
 from bot.slack.files_source import SlackFileSource
 from bot.slack.paths import INSTALL_PATH
 from handlers import files_command
-from handlers.cards import Listing, Notice, Reply
+from handlers.cards import Listing, Reply
 from handlers.files_command import Invocation
 from handlers.grammar import Report
 from handlers.query import FileQuery
@@ -38,9 +38,6 @@ from handlers.report_command import run_report
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry — something went wrong on my side. Please try again in a minute."
-STORAGE_BUSY = "Sorry — my storage is busy or full right now. Please try again in a minute."
 
 
 class FilesListeners:
@@ -137,14 +134,7 @@ class FilesListeners:
         )
 
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
-        try:
-            reply = work()
-        except sqlite3.OperationalError as error:  # locked by another process, disk full, …
-            log.error("cache unavailable: %s", error)
-            reply = Notice(STORAGE_BUSY)
-        except Exception:
-            log.exception("/files failed")
-            reply = Notice(SORRY)
+        reply = guarded(work)
         # A listing replaces the message it came from; a notice leaves it in place, as a new message.
         replace_original = replace and isinstance(reply, Listing)
         try:
