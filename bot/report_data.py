@@ -17,20 +17,28 @@ class CacheReportData:
     def __init__(self, cache: FileCache, platform: str, workspace: str) -> None:
         self._cache, self._platform, self._workspace = cache, platform, workspace
         self._totals: dict[str, tuple[int, int]] | None = None
+        self._conversation_rows: list[dict[str, Any]] | None = None
 
     # -- conversations ----------------------------------------------------------------------------------
+    def _rows(self) -> list[dict[str, Any]]:
+        if self._conversation_rows is None:  # read once per report run, not once per question
+            self._conversation_rows = self._cache.conversations(self._platform, self._workspace)
+        return self._conversation_rows
+
     def conversations(self) -> list[ConversationFacts]:
-        return [
-            ConversationFacts(c["id"], c["name"], bool(c["private"]))
-            for c in self._cache.conversations(self._platform, self._workspace)
-            if c["bot_member"]
-        ]
+        """The conversations the bot is in (the only ones the cache holds files for)."""
+        return [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in self._rows() if c["bot_member"]]
 
     def owners(self, conversation: str) -> set[str]:
-        for c in self._cache.conversations(self._platform, self._workspace):
-            if c["id"] == conversation:
-                return {str(o) for o in json.loads(c["owners"] or "[]")}
-        return set()
+        row = next((c for c in self._rows() if c["id"] == conversation), None)
+        try:
+            owners = json.loads(row["owners"] or "[]") if row else []
+        except ValueError:
+            return set()
+        return {str(o) for o in owners} if isinstance(owners, list) else set()
+
+    def subscribers(self, conversation: str) -> set[str]:
+        return self._cache.subscribers(self._platform, self._workspace, conversation)
 
     def previous_bytes(self, week: str) -> dict[str, int]:
         return self._cache.snapshot_bytes(self._platform, self._workspace, week)

@@ -10,7 +10,6 @@ from bot.cache import FileCache
 from bot.chart import trend_chart
 from bot.report_data import CacheReportData
 from handlers.reports import (
-    ConversationFacts,
     admin_report_text,
     build_admin_report,
     build_channel_report,
@@ -28,9 +27,9 @@ def preview(
     for platform, ws in cache.workspaces():
         if workspace and ws != workspace:
             continue
-        convs = [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in cache.conversations(platform, ws)]
         stats = CacheReportData(cache, platform, ws)
-        previous = cache.snapshot_bytes(platform, ws, last_week)
+        convs = stats.conversations()
+        previous = stats.previous_bytes(last_week)
         mention = (lambda u: f"<@{u}>") if platform == "slack" else (lambda u: f"@{u}")
         if conversation:
             for conv in (c for c in convs if c.id == conversation):

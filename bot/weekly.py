@@ -105,13 +105,11 @@ class _WorkspaceRun:
 
     def run(self) -> None:
         cache, platform, workspace = self.cache, self.platform, self.workspace
-        rows = cache.conversations(platform, workspace)
-        convs = [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in rows if c["bot_member"]]
-        owners = {c["id"]: set(_json_list(c["owners"])) for c in rows}
         stats = CacheReportData(cache, platform, workspace)  # aggregates in SQL, never every file in memory
-        previous = cache.snapshot_bytes(platform, workspace, iso_week((self.now - timedelta(days=7)).date()))
+        convs = stats.conversations()
+        previous = stats.previous_bytes(iso_week((self.now - timedelta(days=7)).date()))
         for conv in convs:
-            recipients = owners.get(conv.id, set()) | cache.subscribers(platform, workspace, conv.id)
+            recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
             if not recipients:
                 continue
             channel = build_channel_report(
@@ -122,7 +120,7 @@ class _WorkspaceRun:
                 self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
         _record_snapshots(cache, platform, workspace, self.week, convs, stats)
         admins = self.courier.admins()
-        trend = cache.trend(platform, workspace, 12)
+        trend = stats.trend()
         with tempfile.TemporaryDirectory() as tmp:
             chart = trend_chart(trend, Path(tmp) / f"storage-{self.week}.png") if admins else None
             for admin in admins:
@@ -203,13 +201,3 @@ def _record_snapshots(
         count, total = totals.get(conv.id, (0, 0))
         by_type = {kind: size for kind, (_, size) in stats.by_type(conv.id).items()}
         cache.record_snapshot(platform, workspace, conv.id, week, file_count=count, total_bytes=total, by_type=by_type)
-
-
-def _json_list(raw: object) -> list[str]:
-    import json
-
-    try:
-        value = json.loads(str(raw or "[]"))
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
