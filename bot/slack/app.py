@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
+from bot.replay import ReplayGuard
 from bot.slack import events, listeners, scopes
 from bot.slack.authorize import UserTokenAuthorize
 from bot.slack.client import web_client
@@ -60,6 +62,16 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App
             f"Ask an admin to reinstall it: {settings.public_url}{INSTALL_PATH}"
         ),
     )
+
+    replays = ReplayGuard()
+
+    @app.middleware
+    def refuse_replays(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        # Runs after Bolt has verified signature and timestamp: a correctly signed request is accepted once.
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if signature and not replays.first_time(signature):
+            return BoltResponse(status=401, body='{"error": "replayed request"}')
+        return next()
 
     @app.error
     def malformed(error: Exception, logger: Any) -> BoltResponse:
