@@ -50,8 +50,10 @@ def create_app(settings: Settings) -> Flask:
         def slack_events() -> Response | tuple[Response, int]:
             try:
                 return slack.handle(request)
-            except ValueError:  # a body Bolt cannot parse (declared JSON that isn't, …): the sender's fault
-                log.warning("unparseable Slack request refused")
+            except Exception as error:
+                # Bolt handles errors in dispatch itself; what escapes is a body it could not even parse
+                # (JSON that isn't, a `payload` that is not an object, …): the sender's fault, so a 400.
+                log.warning("unparseable Slack request refused: %s", type(error).__name__)
                 return jsonify(error="malformed request"), 400
 
         @web.get(INSTALL_PATH)
