@@ -81,6 +81,17 @@ def fake_process(load_users: int) -> Iterator[RemoteFake]:
         proc.wait(timeout=15)
 
 
+def wait_until_up(url: str, *, what: str, attempts: int = 300) -> None:
+    """Poll `url` until something answers (at most `attempts` x 0.1 s plus request time)."""
+    for _ in range(attempts):
+        try:
+            requests.post(url, timeout=5)
+            return
+        except requests.RequestException:  # not listening yet, or still starting up
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start")
+
+
 @contextmanager
 def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     proc = subprocess.Popen(
@@ -88,14 +99,7 @@ def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):  # up to 30 s to come up
-            try:
-                requests.post(f"{url}/slack/events", timeout=5)
-                break
-            except requests.RequestException:  # not listening yet, or still starting up
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{args} did not start")
+        wait_until_up(f"{url}/slack/events", what=" ".join(args))
         yield url
     finally:
         proc.terminate()

@@ -22,7 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ack_latency import fake_process, free_port  # noqa: E402
+from bench.ack_latency import fake_process, free_port, wait_until_up  # noqa: E402
 from tests.conftest import GENERAL, TEAM  # noqa: E402
 from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402
 
@@ -65,12 +65,7 @@ def main() -> None:
             )
             try:
                 url = f"http://127.0.0.1:{port}"
-                for _ in range(300):
-                    try:
-                        requests.get(f"{url}/healthz", timeout=1)
-                        break
-                    except requests.ConnectionError:
-                        time.sleep(0.1)
+                wait_until_up(f"{url}/healthz", what="files-bot serve")
                 driver = SlackDriver(bot_url=url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
                 for uid in users:
                     driver.authorize(uid)
