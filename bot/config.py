@@ -65,12 +65,11 @@ class Settings:
     @property
     def slack_missing(self) -> list[str]:
         """The Slack variables still unset; Slack is served only when this is empty."""
-        wanted = {
-            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
-            "SLACK_CLIENT_ID": self.slack_client_id,
-            "SLACK_CLIENT_SECRET": self.slack_client_secret,
-        }
-        return [name for name, value in wanted.items() if not value]
+        return _unset(
+            SLACK_SIGNING_SECRET=self.slack_signing_secret,
+            SLACK_CLIENT_ID=self.slack_client_id,
+            SLACK_CLIENT_SECRET=self.slack_client_secret,
+        )
 
     @property
     def slack_configured(self) -> bool:
@@ -80,13 +79,12 @@ class Settings:
     def rocketchat_missing(self) -> list[str]:
         """The Rocket.Chat variables `/files` needs that are still unset. (The bot account's
         `ROCKETCHAT_BOT_USER_ID`/`ROCKETCHAT_BOT_TOKEN` are for the bot's own work, not for `/files`.)"""
-        wanted = {
-            "ROCKETCHAT_URL": self.rocketchat_url,
-            "ROCKETCHAT_APP_SECRET": self.rocketchat_app_secret,
-            "ROCKETCHAT_OAUTH_CLIENT_ID": self.rocketchat_oauth_client_id,
-            "ROCKETCHAT_OAUTH_CLIENT_SECRET": self.rocketchat_oauth_client_secret,
-        }
-        return [name for name, value in wanted.items() if not value]
+        return _unset(
+            ROCKETCHAT_URL=self.rocketchat_url,
+            ROCKETCHAT_APP_SECRET=self.rocketchat_app_secret,
+            ROCKETCHAT_OAUTH_CLIENT_ID=self.rocketchat_oauth_client_id,
+            ROCKETCHAT_OAUTH_CLIENT_SECRET=self.rocketchat_oauth_client_secret,
+        )
 
     @property
     def rocketchat_configured(self) -> bool:
@@ -106,3 +104,8 @@ class Settings:
 
     def with_port(self, port: int) -> Settings:
         return replace(self, port=port)
+
+
+def _unset(**values: str | None) -> list[str]:
+    """The names (in order) whose values are empty."""
+    return [name for name, value in values.items() if not value]
