@@ -65,26 +65,18 @@ def _slack_reachable(settings: Settings) -> Check:
 
 def _slack_scopes(settings: Settings) -> Iterable[Check]:
     from slack_sdk.errors import SlackApiError
-    from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
     from bot.slack.client import web_client
-    from bot.slack.workspace import installed_teams
-    from bot.sync_runner import SLACK_INSTALLATIONS
+    from bot.slack.workspace import bot_tokens
 
-    assert settings.slack_client_id
-    db = settings.data_dir / SLACK_INSTALLATIONS
-    store = SQLite3InstallationStore(database=str(db), client_id=settings.slack_client_id)
-    teams = installed_teams(db, settings.slack_client_id)
-    if not teams:
+    tokens = bot_tokens(settings)
+    if not tokens:
         yield Check("Slack installations", False, f"none yet: open {settings.public_url}/slack/install")
         return
     client = web_client(settings)
-    for team in teams:
-        bot = store.find_bot(enterprise_id=None, team_id=team)
-        if bot is None or not bot.bot_token:
-            continue
+    for team, token in tokens.items():
         try:
-            response = client.auth_test(token=bot.bot_token)
+            response = client.auth_test(token=token)
         except SlackApiError as error:
             yield Check(f"Slack {team}", False, f"bot token refused ({error.response.get('error')}): reinstall")
             continue

@@ -16,7 +16,7 @@ from bot.cache import FileCache
 from bot.config import Settings
 from bot.ledger import Ledger
 from bot.sync import describe
-from bot.sync_runner import SLACK_INSTALLATIONS, run_sync
+from bot.sync_runner import run_sync
 from bot.weekly import Courier
 
 log = logging.getLogger(__name__)
@@ -60,16 +60,12 @@ def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
 
     def make(platform: str, workspace: str) -> Courier | None:
         if platform == "slack" and settings.slack_configured and settings.slack_client_id:
-            from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
-
             from bot.slack.client import web_client
             from bot.slack.courier import SlackCourier
+            from bot.slack.workspace import bot_tokens
 
-            store = SQLite3InstallationStore(
-                database=str(settings.data_dir / SLACK_INSTALLATIONS), client_id=settings.slack_client_id
-            )
-            bot = store.find_bot(enterprise_id=None, team_id=workspace)
-            return SlackCourier(web_client(settings), bot.bot_token) if bot and bot.bot_token else None
+            token = bot_tokens(settings).get(workspace)
+            return SlackCourier(web_client(settings), token) if token else None
         if platform == "rocketchat" and settings.rocketchat_url and settings.rocketchat_bot_token:
             from bot.rocketchat.client import bot_client
             from bot.rocketchat.courier import RocketChatCourier

@@ -18,6 +18,7 @@ from bot.slack.authorize import UserTokenAuthorize
 from bot.slack.client import web_client
 from bot.slack.paths import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.stores import ThreadLocalSQLite3InstallationStore
+from bot.slack.workspace import INSTALLATIONS_FILE
 from handlers.state import StateCodec
 
 OAUTH_STATE_SECONDS = 600
@@ -28,7 +29,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App
     assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     installation_store = ThreadLocalSQLite3InstallationStore(
-        database=str(settings.data_dir / "slack-installations.sqlite"),
+        database=str(settings.data_dir / INSTALLATIONS_FILE),
         client_id=settings.slack_client_id,
     )
     oauth_settings = OAuthSettings(

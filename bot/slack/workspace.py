@@ -7,8 +7,27 @@ import sqlite3
 from pathlib import Path
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
+from bot.config import Settings
 from bot.sync import Conversation
+
+# Bolt's SQLite installation store, in the data dir (written by the OAuth flow in `app.py`).
+INSTALLATIONS_FILE = "slack-installations.sqlite"
+
+
+def bot_tokens(settings: Settings) -> dict[str, str]:
+    """team id → the bot token of every workspace files-bot is installed in."""
+    if not settings.slack_client_id:
+        return {}
+    db = settings.data_dir / INSTALLATIONS_FILE
+    store = SQLite3InstallationStore(database=str(db), client_id=settings.slack_client_id)
+    tokens: dict[str, str] = {}
+    for team in installed_teams(db, settings.slack_client_id):
+        bot = store.find_bot(enterprise_id=None, team_id=team)
+        if bot is not None and bot.bot_token:
+            tokens[team] = bot.bot_token
+    return tokens
 
 
 def installed_teams(installation_db: Path, client_id: str) -> list[str]:
