@@ -15,6 +15,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot import logs, metrics, ratelimit
+from bot.ack_priority import AckPriority
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
@@ -41,10 +42,11 @@ def create_app(settings: Settings) -> Flask:
 
     cache = FileCache(settings.data_dir / "cache.sqlite")
     limiter = ratelimit.shared()  # one per process: /files and the scheduled sync share it
+    priority = AckPriority()  # deferred work yields to requests in flight
     if settings.slack_configured:
         from bot.slack.app import build_app
 
-        slack = SlackRequestHandler(build_app(settings, cache, limiter))
+        slack = SlackRequestHandler(build_app(settings, cache, limiter, priority))
 
         @web.post(EVENTS_PATH)
         def slack_events() -> Response | tuple[Response, int]:
@@ -88,10 +90,15 @@ def create_app(settings: Settings) -> Flask:
 
     @web.before_request
     def start_request() -> None:
+        priority.started()
         # One id per request, on every log line it causes (and back to the caller in X-Request-Id).
         given = request.headers.get("X-Request-Id", "")
         logs.request_id.set(given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex[:16])
         g.started = time.perf_counter()
+
+    @web.teardown_request
+    def end_request(_error: BaseException | None) -> None:
+        priority.finished()
 
     @web.after_request
     def finish_request(response: Response) -> Response:

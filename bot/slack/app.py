@@ -9,6 +9,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
+from bot.ack_priority import AckPriority
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
@@ -24,8 +25,8 @@ from handlers.state import StateCodec
 OAUTH_STATE_SECONDS = 600
 
 
-def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App:
-    """The Slack side of files-bot. Requires `settings.slack_configured`."""
+def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priority: AckPriority) -> App:
+    """The Slack side of files-bot. Requires `settings.slack_configured`; `priority` is the server's."""
     assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     installation_store = ThreadLocalSQLite3InstallationStore(
@@ -84,5 +85,5 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter) -> App
     app.enable_token_revocation_listeners()
     events.register(app, cache)
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
-    listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache))
+    listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache, priority))
     return app

@@ -19,6 +19,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.ack_priority import AckPriority
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.guarded import guarded
@@ -52,10 +53,12 @@ class FilesListeners:
         codec: StateCodec,
         limiter: RateLimiter,
         cache: FileCache,
+        priority: AckPriority,
         today: Callable[[], Any] | None = None,
     ) -> None:
         self._settings = settings
         self._cache = cache
+        self._priority = priority
         self._codec = codec
         self._limiter = limiter
         self._client = web_client(settings)
@@ -134,7 +137,10 @@ class FilesListeners:
         )
 
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
+        # Acks first: listings for a burst of commands wait until the burst has been acknowledged.
+        self._priority.wait_turn()
         reply = guarded(work)
+        self._priority.wait_turn()
         # A listing replaces the message it came from; a notice leaves it in place, as a new message.
         replace_original = replace and isinstance(reply, Listing)
         try:
