@@ -10,6 +10,7 @@ import requests
 
 from bot import logs
 from tests.conftest import ANA, CAT, GENERAL, SECRET
+from tests.log_capture import captured_logs
 from tests.slack_harness import SIGNING_SECRET, SlackDriver
 
 
@@ -43,14 +44,8 @@ def test_json_lines_carry_the_request_id():
 
 
 def test_no_token_or_secret_ever_reaches_the_logs(slack: SlackDriver, bot_env):
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    logs.install_filter(handler)
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)  # the chattiest setting: slack_sdk logs request headers here
-    try:
+    # DEBUG, the chattiest setting: slack_sdk logs request headers there.
+    with captured_logs(logging.DEBUG) as stream:
         slack.authorize(ANA)
         slack.authorize(CAT)
         for user, text in ((ANA, ""), (CAT, f"<#{SECRET}>"), (CAT, "everywhere largest"), (ANA, "bogus words")):
@@ -61,9 +56,6 @@ def test_no_token_or_secret_ever_reaches_the_logs(slack: SlackDriver, bot_env):
         slack.wait_for(slack.command(ANA, GENERAL, "")[1])
         body, _ = slack.command_body(ANA, GENERAL, "")
         slack.post_signed(body, "application/x-www-form-urlencoded", secret="wrong")
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
     captured = stream.getvalue()
     assert "files.list" in captured  # the debug log did run
     secrets = [*slack.fake.tokens, SIGNING_SECRET, slack.fake.client_secret]
@@ -92,14 +84,7 @@ def test_no_rocketchat_token_or_secret_reaches_the_logs(rc, rc_env, fake_rc):
     from tests.rocketchat_harness import ANA as RC_ANA
     from tests.rocketchat_harness import CAT as RC_CAT
 
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    logs.install_filter(handler)
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
+    with captured_logs(logging.DEBUG) as stream:
         rc.authorize(RC_ANA)
         rc.authorize(RC_CAT)
         rc.command(RC_ANA)
@@ -108,9 +93,6 @@ def test_no_rocketchat_token_or_secret_reaches_the_logs(rc, rc_env, fake_rc):
         rc.command(RC_ANA)
         rc.command(RC_ANA, "GENERAL", "admin report")
         rc.post("/rocketchat/command", rc.command_body(RC_ANA, "GENERAL", ""), secret="wrong")
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
     captured = stream.getvalue()
     assert "channels.files" in captured  # the debug log did run
     secrets = [

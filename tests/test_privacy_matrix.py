@@ -1,9 +1,13 @@
-"""Every (user x conversation) pair through every entry point: no reply, button or report ever carries a
-file name, id or link from a conversation that user cannot see."""
+"""Every (user x conversation) pair through every entry point: no reply, button, report or log line ever
+carries a file name, id or link from a conversation that user cannot see.
+
+Logs are captured at DEBUG, where the platform clients log whole API responses: what one user's requests
+log may name that user's own files, never anyone else's."""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from bot.cache import FileCache
@@ -12,6 +16,7 @@ from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BEN, CAT, DESIGN, DM, GENERAL, SECRET, TEAM
+from tests.log_capture import captured_logs
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, buttons
 
 NOWHERE = "C0NOWHERE"
@@ -40,37 +45,44 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
     pairs = checks = 0
     for user in (ANA, BEN, CAT):
         banned = forbidden(slack, user)
-        for conv in (GENERAL, DESIGN, SECRET, DM, NOWHERE):
-            pairs += 1
-            replies: list[object] = []
-            for where, text in (
-                (conv, ""),
-                (GENERAL, f"<#{conv}>"),
-                (GENERAL, f"<#{conv}> largest"),
-                (GENERAL, f'<#{conv}> name:"plan"'),
-                (conv, "report"),
-                (GENERAL, "admin report"),
-                (GENERAL, "everywhere"),
-                (GENERAL, "everywhere pdfs largest"),
-            ):
-                ack, url = slack.command(user, where, text)
-                replies.append(ack.text)
+        with captured_logs(logging.DEBUG) as log:
+            for conv in (GENERAL, DESIGN, SECRET, DM, NOWHERE):
+                pairs += 1
+                replies: list[object] = []
+                for where, text in (
+                    (conv, ""),
+                    (GENERAL, f"<#{conv}>"),
+                    (GENERAL, f"<#{conv}> largest"),
+                    (GENERAL, f'<#{conv}> name:"plan"'),
+                    (conv, "report"),
+                    (GENERAL, "admin report"),
+                    (GENERAL, "everywhere"),
+                    (GENERAL, "everywhere pdfs largest"),
+                ):
+                    ack, url = slack.command(user, where, text)
+                    replies.append(ack.text)
+                    replies.extend(slack.wait_for(url))
+                # A button naming the conversation, validly signed for this user: still their own view only.
+                token = codec.encode(ListingState(team=TEAM, user=user, query=f"<#{conv}>", page=1))
+                _, url = slack.click(user, {"action_id": "files_next", "value": token})
                 replies.extend(slack.wait_for(url))
-            # A button naming the conversation, validly signed for this user: still their own view only.
-            token = codec.encode(ListingState(team=TEAM, user=user, query=f"<#{conv}>", page=1))
-            _, url = slack.click(user, {"action_id": "files_next", "value": token})
-            replies.extend(slack.wait_for(url))
-            seen = json.dumps(replies, ensure_ascii=False)
-            for hidden_conv, strings in banned.items():
-                for s in strings:
-                    checks += 1
-                    assert s not in seen, (user, conv, hidden_conv, s)
-            # Buttons in those replies carry only the signed query, never file data.
-            for reply in replies:
-                if isinstance(reply, dict):
-                    for element in buttons(reply).values():
-                        value = str(element.get("value", "")) + str(element.get("block_id", ""))
-                        assert not any(s in value for strings in banned.values() for s in strings)
+                seen = json.dumps(replies, ensure_ascii=False)
+                for hidden_conv, strings in banned.items():
+                    for s in strings:
+                        checks += 1
+                        assert s not in seen, (user, conv, hidden_conv, s)
+                # Buttons in those replies carry only the signed query, never file data.
+                for reply in replies:
+                    if isinstance(reply, dict):
+                        for element in buttons(reply).values():
+                            value = str(element.get("value", "")) + str(element.get("block_id", ""))
+                            assert not any(s in value for strings in banned.values() for s in strings)
+        logged = log.getvalue()
+        assert "files.list" in logged  # the debug log did run
+        for strings in banned.values():
+            for s in strings:
+                checks += 1
+                assert s not in logged, (user, "log", s)
     # Members do see their private files, so the matrix is not passing by showing nothing.
     _, url = slack.command(BEN, GENERAL, f"<#{SECRET}>")
     assert "secret-plan-0.pdf" in json.dumps(slack.wait_for(url), ensure_ascii=False)
@@ -117,21 +129,28 @@ def test_rocketchat_privacy_matrix(rc, rc_env, fake_rc, capsys):
             for room in (RG, RD, RS, RDM)
             if not (fake_rc.rooms[room].t == "c" or user in fake_rc.rooms[room].members)
         }
-        for room in (RG, RD, RS, RDM, "rcNoSuchRoom0001"):
-            pairs += 1
-            answers = [
-                rc.command(user, room, ""),
-                rc.command(user, RG, f"<#{room}>"),
-                rc.command(user, RG, f"<#{room}> largest"),
-                rc.command(user, room, "report"),
-                rc.command(user, RG, "admin report"),
-                rc.command(user, RG, "everywhere largest"),
-            ]
-            seen = json.dumps(answers, ensure_ascii=False)
-            for strings in banned.values():
-                for s in strings:
-                    checks += 1
-                    assert s not in seen, (user, room, s)
+        with captured_logs(logging.DEBUG) as log:
+            for room in (RG, RD, RS, RDM, "rcNoSuchRoom0001"):
+                pairs += 1
+                answers = [
+                    rc.command(user, room, ""),
+                    rc.command(user, RG, f"<#{room}>"),
+                    rc.command(user, RG, f"<#{room}> largest"),
+                    rc.command(user, room, "report"),
+                    rc.command(user, RG, "admin report"),
+                    rc.command(user, RG, "everywhere largest"),
+                ]
+                seen = json.dumps(answers, ensure_ascii=False)
+                for strings in banned.values():
+                    for s in strings:
+                        checks += 1
+                        assert s not in seen, (user, room, s)
+        logged = log.getvalue()
+        assert "files" in logged  # the debug log did run
+        for strings in banned.values():
+            for s in strings:
+                checks += 1
+                assert s not in logged, (user, "log", s)
     with capsys.disabled():
         print(f"\nRocket.Chat privacy matrix: {pairs} user x conversation pairs, {checks} forbidden-string checks")
     assert pairs == 15 and checks > 0
