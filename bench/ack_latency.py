@@ -3,8 +3,9 @@
 Both apps run as separate processes on 127.0.0.1 behind the same server stack; the fake Slack Web API
 (a third process) adds `--latency` seconds to every call, so any Web API call made before the ack shows up
 directly in the figures. For each concurrency level it sends `--rounds` bursts of N simultaneous, correctly
-signed slash commands from N authorized users, alternating between the two apps, and prints p50/p99 ack latency for both apps, their ratio,
-how many acks took over 3 s, and how many listings files-bot then delivered through response_url.
+signed slash commands from N authorized users, alternating between the two apps, and prints p50/p99 ack
+latency for both apps, their ratio, how many acks took over 3 s, and how many listings files-bot then
+delivered through response_url.
 
     .venv/bin/python -m bench.ack_latency --concurrency 20 50 100
 """
@@ -30,8 +31,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.emulators.slack_api import FakeSlack  # noqa: E402
 from tests.conftest import GENERAL, TEAM  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402
 
 SLACK_ACK_LIMIT = 3.0
@@ -70,7 +71,7 @@ class RemoteFake:
 @contextmanager
 def fake_process(load_users: int) -> Iterator[RemoteFake]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.slack_api", "--load-users", str(load_users)],
+        [sys.executable, "-m", "bench.fake_slack", "--load-users", str(load_users)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -200,8 +201,8 @@ def main() -> None:
         bot_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(bot_port)]
         minimal_cmd = [sys.executable, "-m", "bench.minimal_app", str(minimal_port)]
         with process(bot_cmd, env, bot_port) as bot_url, process(minimal_cmd, env, minimal_port) as minimal_url:
-            bot = SlackDriver(bot_url=bot_url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
-            minimal = SlackDriver(bot_url=minimal_url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
+            bot = SlackDriver(bot_url=bot_url, fake=fake, team_id=TEAM, secret=SIGNING_SECRET)  # type: ignore[arg-type]
+            minimal = SlackDriver(bot_url=minimal_url, fake=fake, team_id=TEAM, secret=SIGNING_SECRET)  # type: ignore[arg-type]
             for uid in users:
                 bot.authorize(uid)
             fake.set_latency(args.latency)

@@ -66,7 +66,7 @@ def main() -> None:
             try:
                 url = f"http://127.0.0.1:{port}"
                 wait_until_up(f"{url}/healthz", what="files-bot serve")
-                driver = SlackDriver(bot_url=url, fake=fake, team_id=TEAM)  # type: ignore[arg-type]
+                driver = SlackDriver(bot_url=url, fake=fake, team_id=TEAM, secret=SIGNING_SECRET)  # type: ignore[arg-type]
                 for uid in users:
                     driver.authorize(uid)
                 requests.post(

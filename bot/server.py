@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
@@ -144,3 +147,33 @@ def shutdown(server: Any, timeout: float = 5.0) -> None:
         # The trigger is already closed (waitress closes a server whose handler failed): close the rest
         # directly; the loop then ends on its next select().
         wasyncore.close_all(server._map, ignore_all=True)
+
+
+class _LateApp:
+    """Lets the server bind port 0 first, so the app can be built knowing its own URL (no port race)."""
+
+    app: Any = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
+@contextlib.contextmanager
+def running_bot(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
+    """`files-bot serve`'s server on a free port of `host`, in a background thread, configured from `env`
+    (not the process environment); yields its base URL and stops it gracefully on exit. For the demo and
+    the tests, which must know the bot's URL before they can configure it."""
+    late = _LateApp()
+    server = make_server(Settings.from_env(env), host=host, port=0, app=late)
+    port = server.effective_port
+    base = f"http://{host}:{port}"
+    late.app = create_app(Settings.from_env({"FILES_BOT_PUBLIC_URL": base, "PORT": str(port), **env}))
+    thread = threading.Thread(target=server.run, name="files-bot-server", daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        shutdown(server)
+        thread.join(timeout=15)
+        if thread.is_alive():
+            raise RuntimeError("the bot's server did not stop")

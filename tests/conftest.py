@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.rocketchat_api import FakeRocketChat
-from tests.fakes.slack_api import Conversation, FakeSlack, File, User
-from tests.rocketchat_harness import BridgeDriver
+from bot.emulators.rocketchat_api import FakeRocketChat
+from bot.emulators.slack_api import Conversation, FakeSlack, File, User
+from tests.rocketchat_harness import APP_SECRET, BridgeDriver
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, running_bot
 
 TEAM = "T0ACME"
@@ -104,7 +104,7 @@ def bot_env(fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def slack(fake_slack: FakeSlack, bot_env: dict[str, str]) -> Iterator[SlackDriver]:
     with running_bot(bot_env) as url:
-        yield SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM)
+        yield SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM, secret=SIGNING_SECRET)
 
 
 # -- Rocket.Chat ------------------------------------------------------------------------------------------
@@ -135,4 +135,4 @@ def rc_env(fake_rc: FakeRocketChat, tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def rc(fake_rc: FakeRocketChat, rc_env: dict[str, str]) -> Iterator[BridgeDriver]:
     with running_bot(rc_env) as url:
-        yield BridgeDriver(bot_url=url, fake=fake_rc)
+        yield BridgeDriver(bot_url=url, fake=fake_rc, secret=APP_SECRET)

@@ -13,11 +13,11 @@ import pytest
 
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.emulators.slack_api import File
 from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
 from handlers.errors import PlatformUnavailable
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET_MARKERS, TEAM
-from tests.fakes.slack_api import File
 from tests.slack_harness import SlackDriver
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import ANA, BEN
-from tests.slack_harness import SlackDriver
+from tests.slack_harness import SIGNING_SECRET, SlackDriver
 
 
 def env_for(bot_env: dict[str, str]) -> dict[str, str]:
@@ -89,7 +89,7 @@ def test_report_job_killed_mid_send_delivers_each_report_at_most_once(slack: Sla
 
 def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
     from tests.rocketchat_harness import ANA as RC_ANA
-    from tests.rocketchat_harness import BridgeDriver
+    from tests.rocketchat_harness import APP_SECRET, BridgeDriver
 
     port_probe = subprocess.run(
         [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0));print(s.getsockname()[1])"],
@@ -113,7 +113,7 @@ def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
                 break
             except requests.ConnectionError:
                 time.sleep(0.05)
-        driver = BridgeDriver(bot_url=url, fake=fake_rc)
+        driver = BridgeDriver(bot_url=url, fake=fake_rc, secret=APP_SECRET)
         driver.authorize(RC_ANA)
         fake_rc.latency = 1.0  # each Rocket.Chat call now takes a second: the request is in flight a while
         answers: list[dict] = []
@@ -159,7 +159,7 @@ def test_a_slack_answer_slower_than_the_client_timeout_gets_an_apology(fake_slac
 
     monkeypatch.setattr(client, "TIMEOUT_SECONDS", 1)  # before the bot builds its Web API clients
     with running_bot(bot_env) as url:
-        slack = SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM)
+        slack = SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM, secret=SIGNING_SECRET)
         slack.authorize(ANA)
         fake_slack.latency = 2.5
         ack, response_url = slack.command(ANA, "C0GENERAL", "")

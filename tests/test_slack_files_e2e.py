@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
+from bot.emulators.slack_api import FakeSlack
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, SECRET_MARKERS, TEAM
-from tests.fakes.slack_api import FakeSlack
-from tests.slack_harness import SlackDriver, all_text, buttons, consent_params, running_bot
+from tests.slack_harness import SIGNING_SECRET, SlackDriver, all_text, buttons, consent_params, running_bot
 
 
 def list_files(slack: SlackDriver, user: str, text: str = "", channel: str = GENERAL) -> dict:
@@ -338,7 +338,7 @@ def test_unreachable_slack_gets_an_apology(slack, bot_env):
     sock.close()
     # Same data dir (ANA is authorized there), but the Web API now points at a closed port.
     with running_bot({**bot_env, "SLACK_API_URL": f"http://127.0.0.1:{dead}/api/"}) as url:
-        driver = SlackDriver(bot_url=url, fake=slack.fake, team_id=TEAM)
+        driver = SlackDriver(bot_url=url, fake=slack.fake, team_id=TEAM, secret=SIGNING_SECRET)
         assert list_files(driver, ANA)["text"].startswith("Sorry — I couldn't reach")
 
 

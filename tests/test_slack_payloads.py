@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.emulators.slack_api import FakeSlack
 from bot.slack.files_source import to_file_info
 from handlers.query import Kind
-from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import fixture
 
 

@@ -11,6 +11,7 @@ reject `query`/`fields`. Faults per method: 429 with `X-RateLimit-*` headers, 5x
 from __future__ import annotations
 
 import json
+import operator
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.http_fake import Answer, HTTPFake, Request
+from bot.emulators.http_fake import Answer, HTTPFake, Request
 
 UNAUTHORIZED = {"status": "error", "message": "You must be logged in to do this."}
 ENDPOINT_TYPES = {"channels.files": "c", "groups.files": "p", "im.files": "d", "dm.files": "d"}
@@ -412,8 +413,8 @@ class FakeRocketChat(HTTPFake):
             and needle in f.name.casefold()
         ]
         for key, direction in reversed(list(sort.items())):
-            attr = {"uploadedAt": "uploaded"}.get(key, key)
-            chosen.sort(key=lambda f, a=attr: getattr(f, a), reverse=direction == -1)
+            attr = "uploaded" if key == "uploadedAt" else key
+            chosen.sort(key=operator.attrgetter(attr), reverse=direction == -1)
         page = chosen[offset : offset + count]
         return Answer.json(
             {

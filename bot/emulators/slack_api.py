@@ -15,13 +15,13 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
-from tests.fakes.http_fake import Answer, HTTPFake, Request
+from bot.emulators.http_fake import Answer, HTTPFake, Request
 
 DEFAULT_USER_SCOPES = ("files:read",)
 DEFAULT_BOT_SCOPES = ("commands",)
@@ -323,7 +323,10 @@ class FakeSlack(HTTPFake):
             )
 
         selected = sorted((f for f in ws.files if matches(f)), key=lambda f: (-f.created, f.id))
-        rendered = lambda fs: [self._render(ws, f, found.user_id) for f in fs]  # noqa: E731
+
+        def rendered(fs: list[File]) -> list[dict[str, Any]]:
+            return [self._render(ws, f, found.user_id) for f in fs]
+
         if limit is not None or "cursor" in params or self.force_cursor_paging:
             size = min(limit or count, self.max_count)
             try:
@@ -541,7 +544,7 @@ def _basic(request: Request) -> tuple[str, str] | None:
     return user, password
 
 
-_TYPES = {
+_TYPES: dict[str, Callable[[File], bool]] = {
     "all": lambda f: True,
     "spaces": lambda f: f.filetype in ("space", "post"),
     "snippets": lambda f: f.mode == "snippet",
@@ -550,27 +553,3 @@ _TYPES = {
     "zips": lambda f: f.filetype == "zip",
     "pdfs": lambda f: f.filetype == "pdf",
 }
-
-
-def main() -> None:
-    """Run the fake on its own (for benchmarks, so it doesn't share a GIL with the load generator)."""
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--load-users", type=int, default=0, help="extra members of #general")
-    args = parser.parse_args()
-    from tests.conftest import GENERAL, TEAM, seed
-
-    with FakeSlack() as fake:
-        seed(fake)
-        ws = fake.workspaces[TEAM]
-        for i in range(args.load_users):
-            uid = f"U0LOAD{i:03d}"
-            ws.users[uid] = User(uid, uid.lower())
-            ws.conversations[GENERAL].members.add(uid)
-        print(fake.base_url, flush=True)
-        threading.Event().wait()
-
-
-if __name__ == "__main__":
-    main()
