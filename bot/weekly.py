@@ -119,7 +119,15 @@ class _WorkspaceRun:
             for user in sorted(recipients):
                 self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
         _record_snapshots(cache, platform, workspace, self.week, convs, stats)
-        admins = self.courier.admins()
+        try:
+            admins = self.courier.admins()
+        except DeliveryFailed as error:
+            # Without the list of admins there is no one to send the overview to; the channel reports above
+            # are out, and the next run tries again (nothing was claimed in the ledger).
+            log.warning("%s %s: could not list the admins (%s); no admin report", platform, workspace, error.reason)
+            self.summary.failed += 1
+            self.summary.failures.append(f"admins: {error.reason}")
+            return
         trend = stats.trend()
         with tempfile.TemporaryDirectory() as tmp:
             chart = trend_chart(trend, Path(tmp) / f"storage-{self.week}.png") if admins else None

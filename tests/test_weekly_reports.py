@@ -147,6 +147,21 @@ def test_rocketchat_owners_by_room_role_and_admins_by_role(fake_rc, rc_env, rc_r
     assert chart["confirmed"] and b"\x89PNG" in chart["bytes"]
 
 
+def test_a_bot_that_may_not_list_admins_still_sends_the_channel_reports(fake_rc, rc_env, rc_reports):
+    from tests.rocketchat_harness import ADMIN
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    fake_rc.users[ADMIN].roles = ["user", "bot"]  # roles.getUsersInRole now answers error-action-not-allowed
+    first = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
+    assert first.sent == 2 and first.failed == 1 and first.failures == ["admins: Rocket.Chat: error-action-not-allowed"]
+    assert [RC_ANA] in [m["to"] for m in fake_rc.messages] and len(fake_rc.messages) == 2  # channel reports
+    assert fake_rc.media == {}  # no admin report, so no chart
+    # Once the permission is granted, the next run sends the admin report and nothing twice.
+    fake_rc.users[ADMIN].roles = ["user", "admin"]
+    second = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
+    assert second.sent == 1 and second.already == 2 and second.failed == 0
+
+
 def test_two_processes_running_the_job_at_once_send_each_report_once(slack: SlackDriver, bot_env):
     import threading
 
