@@ -8,9 +8,12 @@ import os
 import signal
 import sqlite3
 import threading
+from pathlib import Path
 
 from bot import logs
 from bot.config import Settings
+
+DEMO_PORT = 8080
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve Slack (and later Rocket.Chat) over HTTP")
     serve.add_argument("--port", type=int, help="listen port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="listen address (default: 0.0.0.0)")
+    demo = commands.add_parser(
+        "demo", help="try files-bot without a workspace: the real bot on emulated Slack and Rocket.Chat, in a web page"
+    )
+    demo.add_argument(
+        "--port", type=int, default=DEMO_PORT, help="the demo page's port (default: 8080; 0: any free one)"
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="the demo page's address (default: 127.0.0.1)")
+    demo.add_argument("--data-dir", type=Path, help="keep the demo's data here (default: a temporary directory)")
     sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
     sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
     commands.add_parser("doctor", help="check configuration, data-dir permissions, platforms and token scopes")
@@ -40,7 +51,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
+    if args.command == "demo":
+        from bot.demo.run import run_demo
+
+        return run_demo(settings, host=args.host, port=args.port, data_dir=args.data_dir or settings.data_dir_setting)
     if args.command == "serve":
+        if not settings.has_credentials:
+            # A fresh clone with no platform set up: show what the bot does instead of serving nothing.
+            from bot.demo.run import run_demo
+
+            print("files-bot: no Slack or Rocket.Chat credentials are set, so this is the demo.", flush=True)
+            print("  (set the variables in the README's Configuration to serve real platforms)", flush=True)
+            port = args.port if args.port is not None else DEMO_PORT
+            return run_demo(settings, host="127.0.0.1", port=port, data_dir=settings.data_dir_setting)
         if args.port is not None:
             settings = settings.with_port(args.port)
         return _serve(settings, args.host)
@@ -56,8 +79,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{'ok' if check.ok else 'FIX'}] {check.name}: {check.detail}")
         return 0 if all(c.ok for c in checks) else 1
     if args.command == "report":
-        from pathlib import Path
-
         from bot.cache import FileCache
         from bot.report_preview import preview
 

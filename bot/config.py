@@ -29,6 +29,7 @@ class Settings:
     log_format: str = "text"
     report_schedule: str = "0 9 * * mon"
     timezone: str = "UTC"
+    data_dir_setting: Path | None = None  # FILES_BOT_DATA_DIR as given (data_dir falls back to ./data)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,12 +56,30 @@ class Settings:
             log_format="json" if (env.get("FILES_BOT_LOG_FORMAT") or "").lower() == "json" else "text",
             report_schedule=env.get("FILES_BOT_REPORT_SCHEDULE") or "0 9 * * mon",
             timezone=env.get("FILES_BOT_TIMEZONE") or "UTC",
+            data_dir_setting=Path(env["FILES_BOT_DATA_DIR"]) if env.get("FILES_BOT_DATA_DIR") else None,
         )
 
     @property
     def public_url(self) -> str:
         """Where browsers and the platforms reach the bot; defaults to this machine's port."""
         return self.public_url_setting or f"http://localhost:{self.port}"
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether any platform setting is given at all (with none, `serve` starts the demo instead)."""
+        return any(
+            (
+                self.slack_signing_secret,
+                self.slack_client_id,
+                self.slack_client_secret,
+                self.rocketchat_url,
+                self.rocketchat_app_secret,
+                self.rocketchat_oauth_client_id,
+                self.rocketchat_oauth_client_secret,
+                self.rocketchat_bot_user_id,
+                self.rocketchat_bot_token,
+            )
+        )
 
     @property
     def slack_missing(self) -> list[str]:

@@ -22,8 +22,9 @@ from bot.weekly import Courier
 log = logging.getLogger(__name__)
 
 
-def weekly_reports() -> weekly.Summary:
-    settings = Settings.from_env()
+def weekly_reports(settings: Settings | None = None) -> weekly.Summary:
+    """This week's reports (the scheduler passes no settings: they are read from the environment)."""
+    settings = settings or Settings.from_env()
     cache = FileCache(settings.data_dir / "cache.sqlite")
     for row in Ledger(cache).interrupted():
         log.warning(
@@ -43,9 +44,9 @@ def weekly_reports() -> weekly.Summary:
     return summary
 
 
-def sync_all(full: bool = False) -> None:
+def sync_all(full: bool = False, settings: Settings | None = None) -> None:
     """Incremental sync; with `full`, the reconcile that marks vanished files deleted."""
-    settings = Settings.from_env()
+    settings = settings or Settings.from_env()
     cache = FileCache(settings.data_dir / "cache.sqlite")
     for where, result in run_sync(settings, cache, ratelimit.shared(), full=full).items():
         log.info("%s %s: %s", "reconcile" if full else "sync", where, describe(result))

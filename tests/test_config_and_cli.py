@@ -32,9 +32,11 @@ def test_api_url_moves_the_consent_page_with_it():
     assert s.public_url == "https://bot.example" and s.port == 8080
 
 
-def test_files_bot_serve_starts_without_credentials_and_logs_what_is_missing(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FILES_BOT_"))}
+def test_files_bot_serve_with_half_a_configuration_starts_and_logs_what_is_missing(tmp_path):
+    # (With no platform setting at all, `serve` starts the demo instead: tests/test_demo.py.)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
     env["FILES_BOT_DATA_DIR"] = str(tmp_path)
+    env["SLACK_SIGNING_SECRET"] = "only-this-one"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
         env=env,
@@ -54,7 +56,7 @@ def test_files_bot_serve_starts_without_credentials_and_logs_what_is_missing(tmp
                 port = int(m.group(1))
         assert port, "".join(lines)
         log = "".join(lines)
-        assert "Slack is not configured: set SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET" in log
+        assert "Slack is not configured: set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET" in log
         health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert json.loads(health.text) == {"status": "ok", "platforms": {"slack": False, "rocketchat": False}}
         assert health.headers["Server"] == "files-bot"  # waitress, not a development server

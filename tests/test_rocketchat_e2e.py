@@ -169,7 +169,7 @@ def test_bad_signature_stale_timestamp_and_missing_headers_are_401(rc):
     assert rc.post("/rocketchat/command", body, timestamp=int(time.time()) + 400).status_code == 401
     assert rc.post("/rocketchat/command", body, signed=False).status_code == 401
     assert rc.post("/rocketchat/action", body, secret="wrong").status_code == 401
-    assert rc.fake.requests == []
+    assert list(rc.fake.requests) == []
 
 
 @pytest.mark.parametrize(

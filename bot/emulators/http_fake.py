@@ -3,11 +3,12 @@ injectable faults (status, headers, body, n times) and latency per method."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -51,13 +52,15 @@ class Answer:
 class HTTPFake:
     """Subclasses implement `handle(request) -> Answer` and name the method a request is for."""
 
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
+    def __init__(self, max_recorded: int | None = None) -> None:
+        # Tests read every request back; a long-running demo keeps only the latest `max_recorded`.
+        self.requests: deque[Request] = deque(maxlen=max_recorded)
         self.faults: dict[str, list[Fault]] = defaultdict(list)
         self.latency = 0.0
         self.random_faults: dict[str, tuple[float, float]] = {}  # method → (p(429), p(503)), for soak runs
         self._random = random.Random(7)
         self._lock = threading.Lock()
+        self._sequence = itertools.count(1)  # orders what a fake records (messages, uploads) across kinds
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

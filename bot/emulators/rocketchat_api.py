@@ -68,8 +68,8 @@ class FakeRocketChat(HTTPFake):
     client_secret = "fake-rc-client-secret"
     upper_count_limit = 100
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, max_recorded: int | None = None) -> None:
+        super().__init__(max_recorded)
         self.users: dict[str, User] = {}
         self.rooms: dict[str, Room] = {}
         self.files: list[File] = []
@@ -152,10 +152,11 @@ class FakeRocketChat(HTTPFake):
         }.get(method)
         if method.startswith("rooms.media/"):
             return self._media(user, method.split("/", 1)[1], request)
-        if method.startswith("rooms.mediaConfirm/"):
-            return self._media_confirm(user, *method.split("/")[1:3])
         if isinstance(request.json, dict):
             request.params.update({k: str(v) for k, v in request.json.items()})
+        if method.startswith("rooms.mediaConfirm/"):
+            rid, file_id = method.split("/")[1:3]
+            return self._media_confirm(user, rid, file_id, request.params.get("msg", ""))
         if method in ENDPOINT_TYPES:
             return self._files_endpoint(method, user, request.params)
         if handler is None:
@@ -328,7 +329,13 @@ class FakeRocketChat(HTTPFake):
             return self._room_not_found("c")
         with self._lock:
             self.messages.append(
-                {"rid": room.id, "text": params.get("text", ""), "by": user.id, "to": sorted(room.members - {user.id})}
+                {
+                    "rid": room.id,
+                    "text": params.get("text", ""),
+                    "by": user.id,
+                    "to": sorted(room.members - {user.id}),
+                    "seq": next(self._sequence),
+                }
             )
         return Answer.json({"message": {"rid": room.id, "msg": params.get("text", "")}, "success": True})
 
@@ -342,11 +349,11 @@ class FakeRocketChat(HTTPFake):
         self.media[file_id] = {"rid": rid, "bytes": request.raw_body, "confirmed": False}
         return Answer.json({"file": {"_id": file_id, "url": f"/file-upload/{file_id}/chart.png"}, "success": True})
 
-    def _media_confirm(self, user: User, rid: str, file_id: str) -> Answer:
+    def _media_confirm(self, user: User, rid: str, file_id: str, msg: str) -> Answer:
         media = self.media.get(file_id)
         if media is None or media["rid"] != rid:
             return Answer.json({"success": False, "error": "invalid file"}, 400)
-        media["confirmed"] = True
+        media.update(confirmed=True, seq=next(self._sequence), msg=msg)
         return Answer.json({"message": {"rid": rid, "file": {"_id": file_id}}, "success": True})
 
     def _room_not_found(self, t: str) -> Answer:

@@ -88,8 +88,8 @@ class FakeSlack(HTTPFake):
     client_id = "1111.2222"
     client_secret = "fake-client-secret"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, max_recorded: int | None = None) -> None:
+        super().__init__(max_recorded)
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, Token] = {}
         self.codes: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
@@ -474,7 +474,12 @@ class FakeSlack(HTTPFake):
             return {"ok": False, "error": "channel_not_found"}
         with self._lock:
             self.messages.append(
-                {"channel": conv.id, "text": params.get("text", ""), "to": sorted(conv.members - {found.user_id})}
+                {
+                    "channel": conv.id,
+                    "text": params.get("text", ""),
+                    "to": sorted(conv.members - {found.user_id}),
+                    "seq": next(self._sequence),
+                }
             )
         return {"ok": True, "channel": conv.id, "ts": f"{len(self.messages)}.000100"}
 
@@ -494,7 +499,9 @@ class FakeSlack(HTTPFake):
         for f in files:
             if f["id"] not in self.uploads:
                 return {"ok": False, "error": "invalid_arguments"}
-            self.uploads[f["id"]].update(channel_id=params.get("channel_id"), title=f.get("title"))
+            self.uploads[f["id"]].update(
+                channel_id=params.get("channel_id"), title=f.get("title"), seq=next(self._sequence)
+            )
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
     def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:

@@ -1,0 +1,172 @@
+"""`files-bot demo` without a browser: the README's run command falls back to it, the seeded workspaces are
+realistic, the page's API drives the real bot, and what a person sees changes with who they are."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.config import Settings
+from bot.demo import workspaces
+from bot.demo.sandbox import Sandbox
+from bot.demo.web import create_page
+
+ROOT = Path(__file__).resolve().parents[1]
+LEADERSHIP_SLACK = workspaces.slack_channel_id("leadership")
+LEADERSHIP_RC = workspaces.rc_room_id("leadership")
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    with Sandbox(tmp_path_factory.mktemp("demo")) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="module")
+def page(box: Sandbox):  # the demo page's Flask app, in-process
+    return create_page(box).test_client()
+
+
+def file_ids(messages: list[dict]) -> set[str]:
+    """The ids of the files linked in replies (names repeat across channels; ids don't)."""
+    return set(re.findall(r"\b(F0\d{7}|rcFile\d{11})\b", str(messages)))
+
+
+# -- the README's first command ---------------------------------------------------------------------------
+def test_serve_without_credentials_starts_the_demo_in_a_temporary_data_dir():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("open http" in line for line in lines):
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+        output = "".join(lines)
+        assert "no Slack or Rocket.Chat credentials are set, so this is the demo" in output
+        url, data = re.search(r"open (http://\S+)\s+\(data: ([^;]+);", output).groups()  # type: ignore[union-attr]
+        assert "files-bot-demo-" in data and Path(data).is_dir()
+        world = requests.get(f"{url}api/world", timeout=10).json()
+        assert [p["key"] for p in world["people"] if p["admin"]] == ["ada"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, "the demo did not stop cleanly on SIGTERM"
+    assert not Path(data).exists(), "the temporary data dir outlived the demo"
+
+
+def test_any_platform_setting_means_serve_the_platforms_not_the_demo():
+    assert not Settings.from_env({}).has_credentials
+    assert Settings.from_env({"SLACK_SIGNING_SECRET": "x"}).has_credentials
+    assert Settings.from_env({"ROCKETCHAT_URL": "https://chat.example"}).has_credentials
+    assert not Settings.from_env({"FILES_BOT_DATA_DIR": "/tmp/x", "PORT": "3001"}).has_credentials
+
+
+# -- the seeded workspaces --------------------------------------------------------------------------------
+def test_the_seed_is_a_realistic_workspace_and_the_same_every_time(box: Sandbox):
+    assert workspaces.files(300) == workspaces.files(300)
+    ws = box.slack.workspaces[workspaces.TEAM_ID]
+    kinds = Counter(c.kind for c in ws.conversations.values())
+    assert kinds["public"] == 5 and kinds["private"] == 2 and kinds["im"] >= 2
+    assert len(ws.files) == 3000 and len(box.rocketchat.files) == 2000
+    assert len({f.filetype for f in ws.files}) >= 8
+    sizes = sorted(f.size for f in ws.files)
+    assert sizes[0] < 50_000 and sizes[-1] > 500_000_000  # small notes to very large videos
+    ages = sorted(f.created for f in ws.files)
+    assert ages[-1] - ages[0] > 180 * 86_400  # months of history
+    assert [u.name for u in ws.users.values() if u.is_admin] == ["ada"]
+
+
+# -- what a person sees -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("platform, leadership", [("slack", LEADERSHIP_SLACK), ("rocketchat", LEADERSHIP_RC)])
+def test_visibility_changes_with_the_person(box: Sandbox, platform: str, leadership: str):
+    general = workspaces.slack_channel_id("general") if platform == "slack" else workspaces.rc_room_id("general")
+    assert leadership in {c.id for c in box.conversations(platform, "ada")}
+    assert leadership not in {c.id for c in box.conversations(platform, "jo")}
+    as_ada = box.command(platform, "ada", leadership, "largest")
+    seen = file_ids(as_ada)
+    assert len(seen) == 10, as_ada
+    ref = f"<#{leadership}>" if platform == "slack" else "#leadership"
+    as_jo = box.command(platform, "jo", general, f"{ref} largest")
+    assert file_ids(as_jo) == set() and "can't find" in str(as_jo)
+    everywhere = box.command(platform, "jo", general, "everywhere largest")
+    assert file_ids(everywhere) and not file_ids(everywhere) & seen
+    with pytest.raises(LookupError):  # Jo cannot type in a channel she is not in
+        box.command(platform, "jo", leadership, "")
+
+
+@pytest.mark.parametrize("platform", ["slack", "rocketchat"])
+def test_next_and_the_type_menu_go_through_the_bot(box: Sandbox, platform: str):
+    where = workspaces.slack_channel_id("design") if platform == "slack" else workspaces.rc_room_id("design")
+    [first] = box.command(platform, "omar", where, "")
+    blocks = first["blocks"]
+    actions = next(b for b in blocks if b["type"] == "actions")
+    block_id = actions.get("block_id") or actions.get("blockId")
+    button = next(e for e in actions["elements"] if (e.get("action_id") or e.get("actionId")) == "files_next")
+    [second] = box.act(
+        platform, "omar", where, {"action_id": "files_next", "block_id": block_id, "value": button["value"]}
+    )
+    assert "page 2 of" in str(second) and file_ids([second]) != file_ids([first])
+    [images] = box.act(platform, "omar", where, {"action_id": "files_type", "block_id": block_id, "selected": "images"})
+    assert "image" in str(images).lower() and file_ids([images])
+    # A button value is untrusted: the same click by someone else is refused, not replayed as Omar.
+    [stolen] = box.act(platform, "jo", workspaces.slack_channel_id("general") if platform == "slack" else "GENERAL",
+                       {"action_id": "files_next", "block_id": block_id, "value": button["value"]})  # fmt: skip
+    assert not file_ids([stolen])
+
+
+def test_the_weekly_schedule_sends_reports_with_a_chart_once_per_week(box: Sandbox):
+    first = box.run_weekly()
+    assert first["sent"] > 0 and first["failed"] == 0
+    assert box.run_weekly() == {"sent": 0, "failed": 0, "skipped": 0, "already": first["sent"]}
+    for platform in ("slack", "rocketchat"):
+        inbox = box.inbox(platform, "ada")
+        texts = " ".join(item["text"] for item in inbox)
+        assert "Workspace storage report" in texts and "Weekly storage report for #leadership" in texts
+        assert re.search(r"\+[\d.]+ [kMG]?B", texts), "the backfilled history gives growth"
+        [chart] = [item["chart"] for item in inbox if "chart" in item]
+        assert box.chart(platform, chart).startswith(b"\x89PNG\r\n\x1a\n")
+        jo = " ".join(item["text"] for item in box.inbox(platform, "jo"))
+        assert "leadership" not in jo  # Jo is no admin and owns nothing: no reports, and none about it
+
+
+# -- the page's API -----------------------------------------------------------------------------------------
+def test_the_page_api_translates_and_refuses_what_a_client_could_not_do(page):
+    assert page.get("/").status_code == 200 and b"files-bot demo" in page.get("/").data
+    assert page.get("/static/app.js").status_code == 200
+    people = page.get("/api/world").get_json()["people"]
+    assert {p["key"] for p in people} == set(workspaces.EVERYONE)
+    convs = page.get("/api/conversations?platform=slack&person=jo").get_json()["conversations"]
+    assert {c["kind"] for c in convs} == {"public"}
+    reply = page.post(
+        "/api/command",
+        json={"platform": "slack", "person": "jo", "conversation": "C0GENERAL", "text": "/files help"},
+    )
+    assert reply.status_code == 200 and "lists the files you can see" in str(reply.get_json())
+    hidden = page.post(
+        "/api/command", json={"platform": "slack", "person": "jo", "conversation": LEADERSHIP_SLACK, "text": ""}
+    )
+    assert hidden.status_code == 404
+    assert page.get("/api/conversations?platform=irc&person=jo").status_code in (200, 404)
+    assert page.post("/api/command", json={"platform": "irc", "person": "jo"}).status_code == 404
+    assert page.post("/api/action", json={"platform": "slack", "person": "jo", "action": "x"}).status_code == 404
+    assert page.get("/api/chart/slack/F0NOPE").status_code == 404
