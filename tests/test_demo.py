@@ -3,12 +3,7 @@ realistic, the page's API drives the real bot, and what a person sees changes wi
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +15,7 @@ from bot.config import Settings
 from bot.demo import workspaces
 from bot.demo.sandbox import Sandbox
 from bot.demo.web import create_page
+from tests.demo_process import demo_process
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADERSHIP_SLACK = workspaces.slack_channel_id("leadership")
@@ -44,34 +40,12 @@ def file_ids(messages: list[dict]) -> set[str]:
 
 # -- the README's first command ---------------------------------------------------------------------------
 def test_serve_without_credentials_starts_the_demo_in_a_temporary_data_dir():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not any("open http" in line for line in lines):
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-        output = "".join(lines)
-        assert "no Slack or Rocket.Chat credentials are set, so this is the demo" in output
-        url, data = re.search(r"open (http://\S+)\s+\(data: ([^;]+);", output).groups()  # type: ignore[union-attr]
-        assert "files-bot-demo-" in data and Path(data).is_dir()
-        world = requests.get(f"{url}api/world", timeout=10).json()
+    with demo_process(["serve", "--port", "0"]) as demo:
+        assert "no Slack or Rocket.Chat credentials are set, so this is the demo" in demo.output
+        assert "files-bot-demo-" in demo.data_dir.name and demo.data_dir.is_dir()
+        world = requests.get(f"{demo.url}api/world", timeout=10).json()
         assert [p["key"] for p in world["people"] if p["admin"]] == ["ada"]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0, "the demo did not stop cleanly on SIGTERM"
-    assert not Path(data).exists(), "the temporary data dir outlived the demo"
+    assert not demo.data_dir.exists(), "the temporary data dir outlived the demo"
 
 
 def test_any_platform_setting_means_serve_the_platforms_not_the_demo():

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import pytest
 
 from bot.demo import workspaces
 from tests import browser
+from tests.demo_process import demo_process
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("FILES_BOT_TEST_ARTIFACTS") or ROOT / "test-artifacts")
@@ -32,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_SECONDS = 120
 STEP_MS = 20_000
 WEEKLY_MS = 120_000  # a sync of both workspaces, then every report and the charts
 
@@ -45,31 +42,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`files-bot demo --port 0` as its own process, with no platform credentials in its environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
-    env["FILES_BOT_DATA_DIR"] = str(tmp_path_factory.mktemp("demo-data"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "demo", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        url = None
-        assert proc.stdout is not None
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"open (http://\S+)", line)
-            url = found.group(1) if found else None
-        assert url, "the demo did not print its URL"
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    data = str(tmp_path_factory.mktemp("demo-data"))
+    with demo_process(["demo", "--port", "0"], {"FILES_BOT_DATA_DIR": data}) as demo:
+        yield demo.url
 
 
 def _largest_file_in(channel: str) -> str:
