@@ -94,9 +94,13 @@ def partial_note(listing: Listing) -> str | None:
 
 
 def empty_text(listing: Listing) -> str:
-    hint = "Try a wider filter: drop the type or name, or use `everywhere`."
-    if listing.query.since or listing.query.until:
+    query = listing.query
+    if query.since or query.until:
         hint = "Try a wider date range, or drop the type or name."
+    elif query.conversation_id is None:  # already everywhere: suggesting `everywhere` would add nothing
+        hint = "Try a wider filter: drop the type or name."
+    else:
+        hint = "Try a wider filter: drop the type or name, or use `everywhere`."
     return f"No files match. {hint}"
 
 

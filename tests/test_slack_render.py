@@ -89,6 +89,14 @@ def test_empty_listing_suggests_wider_filter():
     assert "No files match. Try a wider date range" in json.dumps(out, ensure_ascii=False)
 
 
+def test_empty_listing_suggests_everywhere_only_when_not_already_everywhere():
+    empty = dict(rows=[], total=0, pages=1, prev_token=None, next_token=None)
+    in_channel = render.render(listing(query=SourceQuery(conversation_id="C1", name="x"), **empty))
+    assert "drop the type or name, or use `everywhere`" in json.dumps(in_channel)
+    everywhere = render.render(listing(query=SourceQuery(conversation_id=None, name="x"), **empty))
+    assert "drop the type or name." in json.dumps(everywhere) and "everywhere`" not in json.dumps(everywhere)
+
+
 def test_notice_with_authorize_button():
     out = render.render(Notice("Please authorize", authorize_url="https://bot.example/slack/install"))
     button = out["blocks"][1]["elements"][0]
