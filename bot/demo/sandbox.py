@@ -243,7 +243,10 @@ class Sandbox:
             raise RuntimeError(f"the bot answered {ack.status_code}")
         if ack.content and ack.headers.get("Content-Type", "").startswith("application/json"):
             return [ack.json()]
-        return self._slack.wait_for(response_url, timeout=REPLY_SECONDS)
+        try:
+            return self._slack.wait_for(response_url, timeout=REPLY_SECONDS)
+        finally:
+            self.slack.forget_responses(response_url)
 
     def _person(self, person: str) -> None:
         if person not in workspaces.EVERYONE:

@@ -124,6 +124,11 @@ class FakeSlack(HTTPFake):
     def responses_for(self, url: str) -> list[dict[str, Any]]:
         return self.responses[urlparse(url).path.rsplit("/", 1)[-1]]
 
+    def forget_responses(self, url: str) -> None:
+        """Drop what was posted to `url` (a long-running demo reads each reply once)."""
+        with self._lock:
+            self.responses.pop(urlparse(url).path.rsplit("/", 1)[-1], None)
+
     # -- seeding ---------------------------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str) -> Workspace:
         ws = Workspace(team_id=team_id, name=name)
