@@ -140,7 +140,8 @@ def test_the_page_api_translates_and_refuses_what_a_client_could_not_do(page):
         "/api/command", json={"platform": "slack", "person": "jo", "conversation": LEADERSHIP_SLACK, "text": ""}
     )
     assert hidden.status_code == 404
-    assert page.get("/api/conversations?platform=irc&person=jo").status_code in (200, 404)
+    assert page.get("/api/conversations?platform=irc&person=jo").status_code == 404
+    assert page.get("/api/inbox?platform=slack&person=mallory").status_code == 404
     assert page.post("/api/command", json={"platform": "irc", "person": "jo"}).status_code == 404
     assert page.post("/api/action", json={"platform": "slack", "person": "jo", "action": "x"}).status_code == 404
     assert page.get("/api/chart/slack/F0NOPE").status_code == 404

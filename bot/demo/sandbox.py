@@ -49,7 +49,7 @@ class UnknownName(LookupError):
 @dataclass(frozen=True)
 class Conversation:
     id: str
-    name: str  # "#design", "🔒 leadership", "DM with @omar"
+    name: str  # a channel's name ("design"), or "@omar" for a DM with omar
     kind: str  # "public" | "private" | "dm"
 
 
@@ -122,6 +122,7 @@ class Sandbox:
 
     def conversations(self, platform: str, person: str) -> list[Conversation]:
         """What `person`'s chat client lists: the channels they are in, then their DMs."""
+        self._platform(platform)
         self._person(person)
         found: list[Conversation] = []
         for channel in workspaces.CHANNELS:
@@ -171,6 +172,7 @@ class Sandbox:
 
     def inbox(self, platform: str, person: str) -> list[dict[str, Any]]:
         """What the bot sent `person` directly (weekly reports), oldest first: text, or a chart's id."""
+        self._platform(platform)
         self._person(person)
         if platform == "slack":
             uid = workspaces.slack_user_id(person)
@@ -194,6 +196,7 @@ class Sandbox:
 
     def chart(self, platform: str, file_id: str) -> bytes:
         """The PNG bytes of a chart the bot uploaded (the emulators keep what they were sent)."""
+        self._platform(platform)
         upload = (self.slack.uploads if platform == "slack" else self.rocketchat.media).get(file_id)
         if upload is None:
             raise UnknownName(file_id)
@@ -248,14 +251,17 @@ class Sandbox:
         finally:
             self.slack.forget_responses(response_url)
 
+    @staticmethod
+    def _platform(platform: str) -> None:
+        if platform not in PLATFORMS:
+            raise UnknownName(platform)
+
     def _person(self, person: str) -> None:
         if person not in workspaces.EVERYONE:
             raise UnknownName(person)
 
     def _conversation(self, platform: str, person: str, conversation: str) -> None:
         """Any id may be typed into `/files #…`, but a person can only type in a conversation they are in."""
-        if platform not in PLATFORMS:
-            raise UnknownName(platform)
         if conversation not in {c.id for c in self.conversations(platform, person)}:
             raise UnknownName(conversation)
 
