@@ -4,6 +4,9 @@ realistic, the page's API drives the real bot, and what a person sees changes wi
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +49,22 @@ def test_serve_without_credentials_starts_the_demo_in_a_temporary_data_dir():
         world = requests.get(f"{demo.url}api/world", timeout=10).json()
         assert [p["key"] for p in world["people"] if p["admin"]] == ["ada"]
     assert not demo.data_dir.exists(), "the temporary data dir outlived the demo"
+
+
+def test_a_taken_port_gets_a_clear_message_not_a_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--port", str(port), "--data-dir", str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
 
 
 def test_any_platform_setting_means_serve_the_platforms_not_the_demo():

@@ -30,9 +30,13 @@ def run_demo(settings: Settings, *, host: str, port: int, data_dir: Path | None)
         where = data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="files-bot-demo-")))
         print("files-bot demo: starting emulated Slack and Rocket.Chat, seeding Northwind …", flush=True)
         box = stack.enter_context(Sandbox(where))
-        server: Any = create_server(
-            create_page(box), host=host, port=port, threads=PAGE_THREADS, ident="files-bot-demo"
-        )
+        try:
+            server: Any = create_server(
+                create_page(box), host=host, port=port, threads=PAGE_THREADS, ident="files-bot-demo"
+            )
+        except OSError as error:  # most often: the port is taken
+            print(f"files-bot demo: cannot listen on {host}:{port} ({error.strerror}); try --port", flush=True)
+            return 1
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{server.effective_port}/"
         signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=shutdown, args=(server,), daemon=True).start())
         print(f"files-bot demo: open {url}  (data: {where}; Ctrl-C to stop)", flush=True)
