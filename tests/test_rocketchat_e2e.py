@@ -185,10 +185,12 @@ def test_bad_signature_stale_timestamp_and_missing_headers_are_401(rc):
     ],
 )
 def test_malformed_bodies_are_400(rc, raw):
-    response = rc.post("/rocketchat/command", None, raw=raw)
+    now = int(time.time())
+    response = rc.post("/rocketchat/command", None, raw=raw, timestamp=now)
     assert response.status_code == 400 and "error" in response.json()
-    # The same body again, signed anew (the first signature may not be used twice).
-    assert rc.post("/rocketchat/action", None, raw=raw, timestamp=int(time.time()) - 1).status_code == 400
+    # The same body again, signed anew with another timestamp (the first signature may not be used twice;
+    # taking `time.time() - 1` afresh could land on the first one's second, and be refused as a replay).
+    assert rc.post("/rocketchat/action", None, raw=raw, timestamp=now - 1).status_code == 400
 
 
 # -- tokens and errors ------------------------------------------------------------------------------------
