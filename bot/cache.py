@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -293,15 +292,6 @@ class FileCache:
                  file_count = excluded.file_count, bytes = excluded.bytes, by_type = excluded.by_type""",
             [platform, workspace, conversation, week, file_count, total_bytes, json.dumps(by_type, sort_keys=True)],
         )
-
-    def totals_before(self, platform: str, workspace: str, moment: datetime) -> dict[str, tuple[int, int]]:
-        """conversation → (files, bytes) of the files created before `moment` and not deleted."""
-        rows = self.db.conn.execute(
-            "select conversation, count(*), sum(size) from files "
-            "where platform = ? and workspace = ? and deleted = 0 and created < ? group by conversation",
-            [platform, workspace, moment.timestamp()],
-        )
-        return {conv: (int(count), int(total or 0)) for conv, count, total in rows}
 
     def snapshot_bytes(self, platform: str, workspace: str, week: str) -> dict[str, int]:
         """Bytes per conversation recorded for `week`."""

@@ -58,6 +58,15 @@ class CacheReportData:
             self._totals = {conv: (count, total) for conv, count, total in rows}
         return self._totals
 
+    def totals_before(self, moment: datetime) -> dict[str, tuple[int, int]]:
+        """`totals()` as they stood at `moment`: the live files created before it."""
+        rows = self._query(
+            f"select conversation, count(*), coalesce(sum(size), 0) from files where {_LIVE} and created < ? "
+            "group by conversation",
+            moment.timestamp(),
+        )
+        return {conv: (count, total) for conv, count, total in rows}
+
     def by_type(self, conversation: str) -> dict[str, tuple[int, int]]:
         rows = self._query(
             f"select kind, count(*), sum(size) from files where {_LIVE} and conversation = ? group by kind",

@@ -30,6 +30,7 @@ from bot.emulators.rocketchat_api import FakeRocketChat
 from bot.emulators.rocketchat_driver import BridgeDriver
 from bot.emulators.slack_api import FakeSlack
 from bot.emulators.slack_driver import SlackDriver
+from bot.report_data import CacheReportData
 from bot.server import running_bot
 from handlers.reports import iso_week
 
@@ -227,10 +228,11 @@ class Sandbox:
         cache = FileCache(settings.data_dir / "cache.sqlite")
         now = datetime.now(ZoneInfo(settings.timezone))
         for platform, workspace in cache.workspaces():
+            stats = CacheReportData(cache, platform, workspace)
             for back in range(weeks, 0, -1):
                 then = now - timedelta(weeks=back)
-                for conv, (count, total) in cache.totals_before(platform, workspace, then).items():
-                    week = iso_week(then.date())
+                week = iso_week(then.date())
+                for conv, (count, total) in stats.totals_before(then).items():
                     cache.record_snapshot(
                         platform, workspace, conv, week, file_count=count, total_bytes=total, by_type={}
                     )
