@@ -34,6 +34,11 @@ class Channel:
     members: tuple[str, ...]
     share: float  # relative share of the workspace's files
 
+    @property
+    def has_bot(self) -> bool:
+        """The bot is in every public channel and was invited to #leadership, not to #people-ops."""
+        return not self.private or self.key == "leadership"
+
 
 PEOPLE = (
     Person("ada", "ada", admin=True),  # workspace admin
@@ -161,10 +166,7 @@ def seed_slack(fake: sl.FakeSlack, count: int, now: float, seed: int = 7) -> Non
         ws.users[slack_user_id(person.key)] = sl.User(slack_user_id(person.key), person.name, person.admin)
     bot = fake.bot_user_id(TEAM_ID)
     for channel in CHANNELS:
-        members = {slack_user_id(m) for m in channel.members}
-        # The bot is in every public channel and in #leadership (invited), not in #people-ops.
-        if not channel.private or channel.key == "leadership":
-            members.add(bot)
+        members = {slack_user_id(m) for m in channel.members} | ({bot} if channel.has_bot else set())
         cid = slack_channel_id(channel.key)
         kind = "private" if channel.private else "public"
         ws.conversations[cid] = sl.Conversation(cid, channel.name, kind, members, creator=slack_user_id(channel.owner))
@@ -212,9 +214,7 @@ def seed_rocketchat(fake: rc.FakeRocketChat, count: int, now: float, seed: int =
     # The bot account lists the admins (roles.getUsersInRole), which takes the admin role here.
     fake.add_user(bot, BOT_USER, roles=["user", "bot", "admin"])
     for channel in CHANNELS:
-        members = {rc_user_id(m) for m in channel.members}
-        if not channel.private or channel.key == "leadership":
-            members.add(bot)
+        members = {rc_user_id(m) for m in channel.members} | ({bot} if channel.has_bot else set())
         rid = rc_room_id(channel.key)
         kind = "p" if channel.private else "c"
         fake.rooms[rid] = rc.Room(rid, channel.name, kind, members, owners={rc_user_id(channel.owner)})
