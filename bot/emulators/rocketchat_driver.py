@@ -106,7 +106,9 @@ class BridgeDriver:
 
     def _room(self, room_id: str) -> dict[str, Any]:
         known = self.fake.rooms.get(room_id)
-        return {"id": room_id, "name": known.name or None if known else None, "type": known.t if known else "c"}
+        if known is None:  # a room the emulator doesn't hold: what the App sends for an unknown channel
+            return {"id": room_id, "name": None, "type": "c"}
+        return {"id": room_id, "name": known.name or None, "type": known.t}
 
     @staticmethod
     def _answer(response: requests.Response) -> dict[str, Any]:
