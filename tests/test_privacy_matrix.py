@@ -34,6 +34,17 @@ def forbidden(slack: SlackDriver, user: str) -> dict[str, list[str]]:
     return out
 
 
+def assert_absent(text: str, banned: dict[str, list[str]], *where: str) -> int:
+    """Assert that none of the banned strings (hidden conversation → its file data) is in `text`; returns
+    how many strings were checked. `where` (user, entry point) goes into the failure message."""
+    checks = 0
+    for hidden, strings in banned.items():
+        for s in strings:
+            checks += 1
+            assert s not in text, (*where, hidden, s)
+    return checks
+
+
 def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
     ws = slack.fake.workspaces[TEAM]
     ws.conversations[SECRET].members.add(slack.fake.bot_user_id(TEAM))  # the bot is in #secret: reports have it
@@ -67,10 +78,7 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
                 _, url = slack.click(user, {"action_id": "files_next", "value": token})
                 replies.extend(slack.wait_for(url))
                 seen = json.dumps(replies, ensure_ascii=False)
-                for hidden_conv, strings in banned.items():
-                    for s in strings:
-                        checks += 1
-                        assert s not in seen, (user, conv, hidden_conv, s)
+                checks += assert_absent(seen, banned, user, conv)
                 # Buttons in those replies carry only the signed query, never file data.
                 for reply in replies:
                     if isinstance(reply, dict):
@@ -79,10 +87,7 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
                             assert not any(s in value for strings in banned.values() for s in strings)
         logged = log.getvalue()
         assert "files.list" in logged  # the debug log did run
-        for strings in banned.values():
-            for s in strings:
-                checks += 1
-                assert s not in logged, (user, "log", s)
+        checks += assert_absent(logged, banned, user, "log")
     # Members do see their private files, so the matrix is not passing by showing nothing.
     _, url = slack.command(BEN, GENERAL, f"<#{SECRET}>")
     assert "secret-plan-0.pdf" in json.dumps(slack.wait_for(url), ensure_ascii=False)
@@ -140,17 +145,10 @@ def test_rocketchat_privacy_matrix(rc, rc_env, fake_rc, capsys):
                     rc.command(user, RG, "admin report"),
                     rc.command(user, RG, "everywhere largest"),
                 ]
-                seen = json.dumps(answers, ensure_ascii=False)
-                for strings in banned.values():
-                    for s in strings:
-                        checks += 1
-                        assert s not in seen, (user, room, s)
+                checks += assert_absent(json.dumps(answers, ensure_ascii=False), banned, user, room)
         logged = log.getvalue()
         assert "files" in logged  # the debug log did run
-        for strings in banned.values():
-            for s in strings:
-                checks += 1
-                assert s not in logged, (user, "log", s)
+        checks += assert_absent(logged, banned, user, "log")
     with capsys.disabled():
         print(f"\nRocket.Chat privacy matrix: {pairs} user x conversation pairs, {checks} forbidden-string checks")
     assert pairs == 15 and checks > 0
