@@ -38,10 +38,16 @@ class SlackDriver:
     def post_signed(
         self, body: str, content_type: str, *, timestamp: int | None = None, secret: str | None = None
     ) -> requests.Response:
+        headers = self.signed_headers(body, content_type, timestamp=timestamp, secret=secret)
+        return requests.post(f"{self.bot_url}/slack/events", data=body.encode(), headers=headers, timeout=10)
+
+    def signed_headers(
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str | None = None
+    ) -> dict[str, str]:
+        """The headers Slack sends with `body`: its content type, timestamp and v0 signature."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=ts, body=body)
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
-        return requests.post(f"{self.bot_url}/slack/events", data=body.encode(), headers=headers, timeout=10)
+        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature or ""}
 
     def command_body(self, user_id: str, channel_id: str, text: str) -> tuple[str, str]:
         form = recorded("slash_command.form.json")
