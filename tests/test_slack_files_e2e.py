@@ -236,9 +236,18 @@ def test_revoked_token_leads_back_to_authorize(slack):
     assert buttons(reply)["files_authorize"]["url"].endswith("/slack/install")
 
 
+def test_a_new_authorization_is_used_at_once(slack):
+    slack.authorize(ANA)
+    assert "Authorize me once" not in list_files(slack, ANA)["text"]  # the bot has now looked her token up
+    slack.fake.revoke_user_tokens(TEAM, ANA)
+    slack.authorize(ANA)
+    assert "Authorize me once" not in list_files(slack, ANA)["text"]
+
+
 def test_tokens_revoked_event_deletes_the_stored_token(slack):
     slack.authorize(ANA)
     slack.authorize(BEN)
+    assert "Authorize me once" not in list_files(slack, BEN)["text"]  # the bot has now looked his token up
     event = {
         "token": "x",
         "team_id": TEAM,
@@ -256,6 +265,7 @@ def test_tokens_revoked_event_deletes_the_stored_token(slack):
 
 def test_app_uninstalled_event_deletes_everything(slack):
     slack.authorize(ANA)
+    assert "Authorize me once" not in list_files(slack, ANA)["text"]  # the bot has now looked the tokens up
     event = {
         "token": "x",
         "team_id": TEAM,
