@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
@@ -65,15 +66,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
         ),
     )
 
-    replays = ReplayGuard()
-
-    @app.middleware
-    def refuse_replays(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
-        # Runs after Bolt has verified signature and timestamp: a correctly signed request is accepted once.
-        signature = (req.headers.get("x-slack-signature") or [""])[0]
-        if signature and not replays.first_time(signature):
-            return BoltResponse(status=401, body='{"error": "replayed request"}')
-        return next()
+    app.use(RefuseReplays(ReplayGuard()))
 
     @app.error
     def malformed(error: Exception, logger: Any) -> BoltResponse:
@@ -82,8 +75,25 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
         logger.warning("request failed: %s", type(error).__name__)
         return BoltResponse(status=400, body="malformed request")
 
-    app.enable_token_revocation_listeners()
-    events.register(app, cache)
+    # Bolt tries listeners in the order they were added: `/files` and its buttons, the requests that
+    # wait for an ack, come first.
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
     listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache, priority))
+    app.enable_token_revocation_listeners()
+    events.register(app, cache)
     return app
+
+
+class RefuseReplays(Middleware):
+    """Runs after Bolt has verified signature and timestamp: a correctly signed request is accepted once.
+    (A `Middleware` class, not a decorated function: Bolt calls it directly, without resolving arguments
+    by name on every request.)"""
+
+    def __init__(self, guard: ReplayGuard) -> None:
+        self._guard = guard
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if signature and not self._guard.first_time(signature):
+            return BoltResponse(status=401, body='{"error": "replayed request"}')
+        return next()
