@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import signal
@@ -131,19 +130,20 @@ def _rocketchat_check(settings: Settings) -> int:
 
 def _serve(settings: Settings, host: str) -> int:
     logs.configure(settings.log_level, settings.log_format)
-    from bot.server import make_server, shutdown
+    from bot.ack_priority import AckPriority
+    from bot.collector import QuietCollector
+    from bot.server import create_app, make_server, shutdown
 
-    server = make_server(settings, host=host)
-    # Everything loaded so far (Bolt, Flask, slack_sdk, SQLAlchemy: ~100k objects) lives as long as the process.
-    # Moved out of the collector's reach, a full collection no longer scans it: measured, that was a ~45 ms
-    # stop-the-world pause now and then, which landed on whichever acks were in flight (bench/README.md).
-    gc.collect()
-    gc.freeze()
+    priority = AckPriority()
+    server = make_server(settings, host=host, app=create_app(settings, priority))
     scheduler = None
     if any(settings.platforms.values()):
         from bot import scheduler as scheduling
 
         scheduler = scheduling.build(settings)
+    # Everything is loaded now: freeze it and run the full garbage collections between bursts of requests,
+    # not in the middle of one (bot/collector.py).
+    QuietCollector(priority).start()
 
     def stop(*_: object) -> None:
         # SIGTERM: finish in-flight requests and stop, from a thread (the loop runs in this one).
@@ -163,6 +163,9 @@ def _serve(settings: Settings, host: str) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # Listings acknowledged but still queued go to their pool now, which finishes them before the
+        # process ends.
+        priority.drain()
         if scheduler is not None:
             scheduler.shutdown(wait=True)
     return 0

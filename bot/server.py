@@ -35,8 +35,9 @@ THREADS = 16
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def create_app(settings: Settings) -> Flask:
-    """Routes for every configured platform, plus `/healthz` and `/metrics`."""
+def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask:
+    """Routes for every configured platform, plus `/healthz` and `/metrics`. `priority` counts this app's
+    requests in flight, so that deferred work (and the collector) can wait for a quiet moment."""
     # Every file the bot writes (SQLite: tokens, file metadata) is private to its user: 0600.
     os.umask(0o077)
     web = Flask("files-bot")
@@ -45,7 +46,7 @@ def create_app(settings: Settings) -> Flask:
 
     cache = FileCache(settings.data_dir / "cache.sqlite")
     limiter = ratelimit.shared()  # one per process: /files and the scheduled sync share it
-    priority = AckPriority()  # deferred work yields to requests in flight
+    priority = priority or AckPriority()
     if settings.slack_configured:
         from bot.slack.app import build_app
 
@@ -167,7 +168,8 @@ def running_bot(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
     server = make_server(Settings.from_env(env), host=host, port=0, app=late)
     port = server.effective_port
     base = f"http://{host}:{port}"
-    late.app = create_app(Settings.from_env({"FILES_BOT_PUBLIC_URL": base, "PORT": str(port), **env}))
+    priority = AckPriority()
+    late.app = create_app(Settings.from_env({"FILES_BOT_PUBLIC_URL": base, "PORT": str(port), **env}), priority)
     thread = threading.Thread(target=server.run, name="files-bot-server", daemon=True)
     thread.start()
     try:
@@ -175,5 +177,6 @@ def running_bot(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
     finally:
         shutdown(server)
         thread.join(timeout=15)
+        priority.drain()
         if thread.is_alive():
             raise RuntimeError("the bot's server did not stop")

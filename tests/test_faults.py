@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
 
-from tests.conftest import ANA, BEN
+from tests.conftest import ANA, BEN, GENERAL, TEAM
 from tests.slack_harness import SIGNING_SECRET, SlackDriver
 
 
@@ -87,22 +90,16 @@ def test_report_job_killed_mid_send_delivers_each_report_at_most_once(slack: Sla
     assert {to for to, _ in texts} <= {ANA, BEN}
 
 
-def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
-    from tests.rocketchat_harness import ANA as RC_ANA
-    from tests.rocketchat_harness import APP_SECRET, BridgeDriver
-
-    port_probe = subprocess.run(
-        [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0));print(s.getsockname()[1])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    port = int(port_probe.stdout)
+@contextlib.contextmanager
+def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`files-bot serve` as its own process on a free port, configured from `env`; killed if still running."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    env = env_for({**rc_env, "FILES_BOT_PUBLIC_URL": url})
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        env=env_for({**env, "FILES_BOT_PUBLIC_URL": url}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -113,6 +110,18 @@ def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
                 break
             except requests.ConnectionError:
                 time.sleep(0.05)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
+    from tests.rocketchat_harness import ANA as RC_ANA
+    from tests.rocketchat_harness import APP_SECRET, BridgeDriver
+
+    with served(rc_env) as (proc, url):
         driver = BridgeDriver(bot_url=url, fake=fake_rc, secret=APP_SECRET)
         driver.authorize(RC_ANA)
         fake_rc.latency = 1.0  # each Rocket.Chat call now takes a second: the request is in flight a while
@@ -124,9 +133,20 @@ def test_sigterm_lets_in_flight_requests_finish(fake_rc, rc_env):
         worker.join(timeout=30)
         assert answers and "page 1 of 3" in answers[0]["text"]  # finished, not cut off
         assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    assert "Traceback" not in proc.stderr.read().decode()  # type: ignore[union-attr]
+
+
+def test_sigterm_right_after_an_ack_still_delivers_the_listing(fake_slack, bot_env):
+    with served(bot_env) as (proc, url):
+        driver = SlackDriver(bot_url=url, fake=fake_slack, team_id=TEAM, secret=SIGNING_SECRET)
+        driver.authorize(ANA)
+        fake_slack.latency = 0.5  # the listing is still to be fetched when the signal arrives
+        ack, response_url = driver.command(ANA, GENERAL)
+        assert ack.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    delivered = fake_slack.responses_for(response_url)
+    assert delivered and "page 1 of" in delivered[0]["text"], "the acknowledged listing was lost at shutdown"
     assert "Traceback" not in proc.stderr.read().decode()  # type: ignore[union-attr]
 
 

@@ -11,6 +11,7 @@ whole ack under load.)
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -112,8 +113,9 @@ class FilesListeners:
 
     # -- helpers ----------------------------------------------------------------------------------
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
-        # Carry the request id (a contextvar) into the worker thread, so its log lines say which request.
-        self._pool.submit(contextvars.copy_context().run, fn, *args)
+        # Acks first: the pool gets the work once the burst it came in has been acknowledged. The request
+        # id (a contextvar) goes with it, so the worker's log lines say which request they serve.
+        self._priority.defer(functools.partial(self._pool.submit, contextvars.copy_context().run, fn, *args))
 
     def _source(self, context: BoltContext) -> SlackFileSource:
         # Always the token of the user who typed or clicked — never the bot's, never a cached one.
@@ -137,9 +139,8 @@ class FilesListeners:
         )
 
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
-        # Acks first: listings for a burst of commands wait until the burst has been acknowledged.
-        self._priority.wait_turn()
         reply = guarded(work)
+        # The answer arrives ~0.3 s later: rendering it waits too if a new burst is being acknowledged.
         self._priority.wait_turn()
         # A listing replaces the message it came from; a notice leaves it in place, as a new message.
         replace_original = replace and isinstance(reply, Listing)
