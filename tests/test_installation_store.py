@@ -1,5 +1,5 @@
 """The Slack installation store remembers lookups (bot/slack/stores.py): per user, never across users, and
-never past a write. Real SQLite files; the TTL runs on an injected clock, not on sleeps."""
+never past a write. Real SQLite files."""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ from slack_sdk.oauth.installation_store import Installation
 from bot.slack.stores import ThreadLocalSQLite3InstallationStore
 
 TEAM = "T0ACME"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def installation(user_id: str, user_token: str, bot_token: str = "xoxb-bot") -> Installation:
@@ -35,8 +27,8 @@ def installation(user_id: str, user_token: str, bot_token: str = "xoxb-bot") -> 
     )
 
 
-def store(path: Path, clock: Clock, ttl: float = 60.0) -> ThreadLocalSQLite3InstallationStore:
-    return ThreadLocalSQLite3InstallationStore(database=str(path), client_id="cid", ttl=ttl, clock=clock)
+def store(path: Path) -> ThreadLocalSQLite3InstallationStore:
+    return ThreadLocalSQLite3InstallationStore(database=str(path), client_id="cid")
 
 
 def user_token(s: ThreadLocalSQLite3InstallationStore, user_id: str) -> str | None:
@@ -45,7 +37,7 @@ def user_token(s: ThreadLocalSQLite3InstallationStore, user_id: str) -> str | No
 
 
 def test_each_user_gets_their_own_token_from_memory_too(tmp_path: Path) -> None:
-    s = store(tmp_path / "i.sqlite", Clock())
+    s = store(tmp_path / "i.sqlite")
     s.save(installation("U0ANA", "xoxp-ana"))
     s.save(installation("U0BEN", "xoxp-ben"))
     for _ in range(2):  # the second round is answered from memory
@@ -55,7 +47,7 @@ def test_each_user_gets_their_own_token_from_memory_too(tmp_path: Path) -> None:
 
 
 def test_a_new_token_is_seen_at_once(tmp_path: Path) -> None:
-    s = store(tmp_path / "i.sqlite", Clock())
+    s = store(tmp_path / "i.sqlite")
     s.save(installation("U0ANA", "xoxp-old"))
     assert user_token(s, "U0ANA") == "xoxp-old"
     s.save(installation("U0ANA", "xoxp-new"))
@@ -63,7 +55,7 @@ def test_a_new_token_is_seen_at_once(tmp_path: Path) -> None:
 
 
 def test_a_user_who_authorizes_after_a_miss_is_seen_at_once(tmp_path: Path) -> None:
-    s = store(tmp_path / "i.sqlite", Clock())
+    s = store(tmp_path / "i.sqlite")
     s.save(installation("U0BEN", "xoxp-ben"))
     assert user_token(s, "U0ANA") is None
     s.save(installation("U0ANA", "xoxp-ana"))
@@ -71,7 +63,7 @@ def test_a_user_who_authorizes_after_a_miss_is_seen_at_once(tmp_path: Path) -> N
 
 
 def test_deleting_forgets_the_remembered_tokens(tmp_path: Path) -> None:
-    s = store(tmp_path / "i.sqlite", Clock())
+    s = store(tmp_path / "i.sqlite")
     s.save(installation("U0ANA", "xoxp-ana"))
     assert user_token(s, "U0ANA") == "xoxp-ana"
     assert s.find_bot(enterprise_id=None, team_id=TEAM) is not None
@@ -81,18 +73,8 @@ def test_deleting_forgets_the_remembered_tokens(tmp_path: Path) -> None:
     assert s.find_bot(enterprise_id=None, team_id=TEAM) is None
 
 
-def test_a_change_made_by_another_process_is_seen_after_the_ttl(tmp_path: Path) -> None:
-    clock = Clock()
-    ours, theirs = store(tmp_path / "i.sqlite", clock), store(tmp_path / "i.sqlite", clock)
-    ours.save(installation("U0ANA", "xoxp-ana"))
-    assert user_token(ours, "U0ANA") == "xoxp-ana"
-    theirs.delete_installation(enterprise_id=None, team_id=TEAM, user_id="U0ANA")
-    clock.now += 61
-    assert user_token(ours, "U0ANA") is None
-
-
 def test_a_lookup_that_raced_a_write_is_not_remembered(tmp_path: Path) -> None:
-    s = store(tmp_path / "i.sqlite", Clock())
+    s = store(tmp_path / "i.sqlite")
     s.save(installation("U0ANA", "xoxp-old"))
     key = ("installation", None, TEAM, "U0ANA", False)
 

@@ -55,7 +55,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
         signing_secret=settings.slack_signing_secret,
         client=web_client(settings),
         oauth_settings=oauth_settings,
-        # Our own lookup: per request, no cache, no auth.test round trip before the ack.
+        # Our own lookup: per request and per user, no auth.test round trip before the ack.
         authorize=UserTokenAuthorize(installation_store),  # type: ignore[arg-type]  # Bolt accepts Authorize
         # Acks are computed in the request thread (instant: parsing only); the listeners hand the slow
         # work to their own pool, so a busy pool never delays an ack.

@@ -1,8 +1,9 @@
-"""Per-request token lookup from the installation store, with no Web API call and no cache.
+"""Per-request token lookup from the installation store, with no Web API call.
 
 Bolt's default `InstallationStoreAuthorize` calls `auth.test` on every request (one or two round trips
 before the ack) and can cache results by bot token, which would hand one user's token to another. This
-reads the store directly, every time: the workspace's bot installation plus *this* user's own token.
+asks the store on every request: the workspace's bot installation plus *this* user's own token. (The
+store answers repeat questions from memory, keyed by user and forgotten on every write: stores.py.)
 """
 
 from __future__ import annotations

@@ -4,16 +4,15 @@ Every Slack request looks tokens up: the workspace's bot installation and the cl
 Opening a SQLite connection re-reads the schema, so connections are kept, one per thread. Under a burst of
 commands the queries themselves were still most of the ack path: each one gives up the GIL and has to win
 it back from a dozen busy request threads. So lookups are remembered, keyed by workspace *and user* (one
-user's token is never another's answer — the trap of caching by bot token), forgotten on every write
-through this store (OAuth installs, uninstalls), and re-read after `LOOKUP_TTL_SECONDS` in case something
-outside this process changed the file.
+user's token is never another's answer — the trap of caching by bot token), and all forgotten on every
+write through this store. Every write comes through it: the OAuth callback and Slack's `tokens_revoked` /
+`app_uninstalled` events all arrive at this process (the CLI's commands only read).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -21,26 +20,15 @@ from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
 T = TypeVar("T")
-LOOKUP_TTL_SECONDS = 60.0
 
 
 class ThreadLocalSQLite3InstallationStore(SQLite3InstallationStore):
-    def __init__(
-        self,
-        *,
-        database: str,
-        client_id: str,
-        ttl: float = LOOKUP_TTL_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, database: str, client_id: str, **kwargs: Any) -> None:
         super().__init__(database=database, client_id=client_id, **kwargs)
         self._local = threading.local()
-        self._ttl = ttl
-        self._clock = clock
         self._lock = threading.Lock()
         self._generation = 0  # bumped by every write: a lookup that raced a write is not remembered
-        self._lookups: dict[Hashable, tuple[float, Any]] = {}
+        self._lookups: dict[Hashable, Any] = {}
 
     def connect(self) -> sqlite3.Connection:
         if not self.init_called:
@@ -82,16 +70,16 @@ class ThreadLocalSQLite3InstallationStore(SQLite3InstallationStore):
         )
 
     def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
-        now = self._clock()
-        hit = self._lookups.get(key)
-        if hit is not None and now - hit[0] < self._ttl:
-            return hit[1]  # type: ignore[no-any-return]
+        try:
+            return self._lookups[key]  # type: ignore[no-any-return]  # a miss, too, is remembered (None)
+        except KeyError:
+            pass
         with self._lock:
             generation = self._generation
         value = read()
         with self._lock:
             if generation == self._generation:
-                self._lookups[key] = (now, value)
+                self._lookups[key] = value
         return value
 
     # -- writes: forget everything (they are rare: an OAuth install or an uninstall) ----------------
