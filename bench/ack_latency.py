@@ -3,7 +3,7 @@
 Both apps run as separate processes on 127.0.0.1 behind the same server stack; the fake Slack Web API
 (a third process) adds `--latency` seconds to every call, so any Web API call made before the ack shows up
 directly in the figures. For each concurrency level it sends `--rounds` bursts of N simultaneous, correctly
-signed slash commands from N authorized users (enough bursts for `--samples` acks per app, 1,000 by default,
+signed slash commands from N authorized users (enough bursts for `--samples` acks per app, 3,000 by default,
 so that p99 is not one outlier), alternating between the two apps, and prints p50/p99 ack
 latency for both apps, their ratio, how many acks took over 3 s, and how many listings files-bot then
 delivered through response_url.
@@ -40,8 +40,10 @@ from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402
 
 SLACK_ACK_LIMIT = 3.0
 MAX_BURST = 200
-# A p99 over 200 acks is the second-worst one: one scheduler hiccup moves it. 1,000 make it the tenth.
-MIN_SAMPLES = 1000
+# A p99 is set by the few bursts that met a scheduler hiccup on this shared machine: over 1,000 acks (20
+# bursts of 50) that was one unlucky burst, and the ratio swung from 1.2 to 2.1 between runs. Over 3,000
+# it is the typical hiccup, which both apps meet alike.
+MIN_SAMPLES = 3000
 PAUSE = 0.5  # seconds between bursts
 
 

@@ -29,6 +29,8 @@ NEVER = 2**31 - 1
 
 
 class QuietCollector:
+    """Runs the process's full garbage collections, each once `priority` reports a quiet moment."""
+
     def __init__(self, priority: AckPriority, every: float = FULL_EVERY_SECONDS) -> None:
         self._priority = priority
         self._every = every
