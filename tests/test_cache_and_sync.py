@@ -99,20 +99,9 @@ def test_full_reconcile_marks_vanished_files_deleted(slack: SlackDriver, bot_env
 
 
 def test_file_deleted_event_marks_the_file_deleted(slack: SlackDriver, bot_env):
-    import json
-
     slack.authorize(ANA)
     sync(bot_env)
-    event = {
-        "token": "x",
-        "team_id": TEAM,
-        "api_app_id": "A0FILESBOT",
-        "type": "event_callback",
-        "event_id": "Ev9",
-        "event_time": int(time.time()),
-        "event": {"type": "file_deleted", "file_id": "F0DES003", "event_ts": "1.2"},
-    }
-    assert slack.post_signed(json.dumps(event), "application/json").status_code == 200
+    assert slack.event({"type": "file_deleted", "file_id": "F0DES003", "event_ts": "1.2"}).status_code == 200
     assert "mockups.zip" not in names(cache_for(bot_env), "slack", TEAM)
 
 

@@ -104,11 +104,12 @@ def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str]]
         stderr=subprocess.PIPE,
     )
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
             try:
                 requests.get(f"{url}/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or bound but still starting up
                 time.sleep(0.05)
         yield proc, url
     finally:

@@ -248,16 +248,7 @@ def test_tokens_revoked_event_deletes_the_stored_token(slack):
     slack.authorize(ANA)
     slack.authorize(BEN)
     assert "Authorize me once" not in list_files(slack, BEN)["text"]  # the bot has now looked his token up
-    event = {
-        "token": "x",
-        "team_id": TEAM,
-        "api_app_id": "A0FILESBOT",
-        "type": "event_callback",
-        "event_id": "Ev01",
-        "event_time": int(time.time()),
-        "event": {"type": "tokens_revoked", "tokens": {"oauth": [BEN], "bot": []}},
-    }
-    assert slack.post_signed(json.dumps(event), "application/json").status_code == 200
+    assert slack.event({"type": "tokens_revoked", "tokens": {"oauth": [BEN], "bot": []}}).status_code == 200
     ack, _ = slack.command(BEN, GENERAL)
     assert "Authorize me once" in ack.json()["text"]
     assert "Authorize me once" not in list_files(slack, ANA)["text"]
@@ -266,16 +257,7 @@ def test_tokens_revoked_event_deletes_the_stored_token(slack):
 def test_app_uninstalled_event_deletes_everything(slack):
     slack.authorize(ANA)
     assert "Authorize me once" not in list_files(slack, ANA)["text"]  # the bot has now looked the tokens up
-    event = {
-        "token": "x",
-        "team_id": TEAM,
-        "api_app_id": "A0FILESBOT",
-        "type": "event_callback",
-        "event_id": "Ev02",
-        "event_time": int(time.time()),
-        "event": {"type": "app_uninstalled"},
-    }
-    assert slack.post_signed(json.dumps(event), "application/json").status_code == 200
+    assert slack.event({"type": "app_uninstalled"}).status_code == 200
     ack, url = slack.command(ANA, GENERAL)
     assert ack.status_code == 200
     assert "no longer installed" in slack.wait_for(url)[0]["text"]

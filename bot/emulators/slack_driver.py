@@ -49,6 +49,19 @@ class SlackDriver:
         signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=ts, body=body)
         return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature or ""}
 
+    def event(self, event: dict[str, Any]) -> requests.Response:
+        """An Events API callback for this workspace carrying `event`, signed as Slack signs it."""
+        envelope = {
+            "token": "x",
+            "team_id": self.team_id,
+            "api_app_id": "A0FILESBOT",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return self.post_signed(json.dumps(envelope), "application/json")
+
     def command_body(self, user_id: str, channel_id: str, text: str) -> tuple[str, str]:
         form = recorded("slash_command.form.json")
         response_url = self.fake.response_url()
