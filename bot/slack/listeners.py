@@ -140,7 +140,7 @@ class FilesListeners:
 
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
         reply = guarded(work)
-        # The answer arrives ~0.3 s later: rendering it waits too if a new burst is being acknowledged.
+        # A new burst may have come in while the platform answered: rendering waits for its acks too.
         self._priority.wait_turn()
         # A listing replaces the message it came from; a notice leaves it in place, as a new message.
         replace_original = replace and isinstance(reply, Listing)
