@@ -11,6 +11,7 @@ write through this store. Every write comes through it: the OAuth callback and S
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable
@@ -46,8 +47,11 @@ class ThreadLocalSQLite3InstallationStore(SQLite3InstallationStore):
     ) -> Bot | None:
         return self._remembered(
             ("bot", enterprise_id, team_id, bool(is_enterprise_install)),
-            lambda: super(ThreadLocalSQLite3InstallationStore, self).find_bot(
-                enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+            functools.partial(
+                super().find_bot,
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                is_enterprise_install=is_enterprise_install,
             ),
         )
 
@@ -61,7 +65,8 @@ class ThreadLocalSQLite3InstallationStore(SQLite3InstallationStore):
     ) -> Installation | None:
         return self._remembered(
             ("installation", enterprise_id, team_id, user_id, bool(is_enterprise_install)),
-            lambda: super(ThreadLocalSQLite3InstallationStore, self).find_installation(
+            functools.partial(
+                super().find_installation,
                 enterprise_id=enterprise_id,
                 team_id=team_id,
                 user_id=user_id,
