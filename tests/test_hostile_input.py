@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ANA, GENERAL, SECRET_MARKERS
+from tests.log_capture import captured_logs
+from tests.rocketchat_harness import protocol_fixture
 from tests.slack_harness import SlackDriver
 
 
@@ -103,3 +107,138 @@ def test_fuzzed_block_actions_never_cause_a_5xx(slack: SlackDriver, payload):
         }
     )
     assert slack.post_signed(body, "application/x-www-form-urlencoded").status_code < 500
+
+
+# -- the bridge's signature headers and body (issue #13, item 7) ----------------------------------------
+def _bridge_post(rc, raw: bytes, timestamp: str, signature: str | None = None) -> requests.Response:
+    """POST `raw` to the bridge with these exact header values (sent as latin-1, as HTTP carries them)."""
+    from bot.rocketchat.verify import BridgeVerifier
+
+    headers = {
+        "Content-Type": "application/json",
+        "X-FilesBot-Request-Timestamp": timestamp.encode("latin-1"),
+        "X-FilesBot-Signature": (signature or BridgeVerifier(rc.secret).sign(timestamp, raw)).encode("latin-1"),
+    }
+    return requests.post(f"{rc.bot_url}/rocketchat/command", data=raw, headers=headers, timeout=30)
+
+
+def _bridge_command(rc) -> bytes:
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    return json.dumps(rc.command_body(RC_ANA, "GENERAL", "help")).encode()
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "²",  # isdigit() is True, int() refuses it
+        "now²",
+        "¹²³",
+        "1" * 13,
+        "-1",
+        "1.5",
+        "0x10",
+        "1 ",
+    ],
+)
+def test_a_bridge_timestamp_that_is_not_ascii_digits_is_a_401_not_a_500(rc, timestamp):
+    raw = _bridge_command(rc)
+    now = str(int(time.time()))
+    timestamp = timestamp.replace("now", now[:-1])  # "now²": a current time, but for its last digit
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, timestamp)
+    assert response.status_code == 401, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_a_bridge_signature_with_non_ascii_characters_is_a_401_not_a_500(rc):
+    raw = _bridge_command(rc)
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, str(int(time.time())), signature="v0=é")
+    assert response.status_code == 401, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_the_bridge_verifier_refuses_timestamps_that_are_not_ascii_digits():
+    from bot.rocketchat.verify import BridgeVerifier
+
+    verifier = BridgeVerifier("s", clock=lambda: 2.0)
+    for timestamp in ("²", "1²", "\u0662", "\uff12", "1\n", "+2", "2.0"):
+        assert not verifier.is_valid(timestamp, verifier.sign(timestamp, b"{}"), b"{}"), timestamp
+    assert verifier.is_valid("2", verifier.sign("2", b"{}"), b"{}")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    timestamp=st.text(
+        st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_categories=("Cc",)), min_size=1, max_size=14
+    )
+)
+def test_fuzzed_bridge_timestamps_are_a_401_or_accepted_never_a_500(rc, timestamp):
+    raw = json.dumps({**json.loads(_bridge_command(rc)), "triggerId": uuid.uuid4().hex}).encode()
+    response = _bridge_post(rc, raw, timestamp)
+    current = timestamp.isascii() and timestamp.isdigit() and abs(time.time() - int(timestamp)) <= 300
+    assert response.status_code == (200 if current else 401), (timestamp, response.status_code)
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [20, 900, 5_000, 100_000])
+@pytest.mark.parametrize("where", ["root", "unknown key", "room"])
+def test_a_deeply_nested_signed_bridge_body_is_a_400_not_a_500(rc, depth, where):
+    command = _bridge_command(rc).decode()
+    raw = {
+        "root": _nested(depth),
+        "unknown key": command[:-1] + f', "extra": {_nested(depth)}}}',
+        "room": command[:-1] + f', "room": {{"id": "GENERAL", "type": "c", "name": {_nested(depth)}}}}}',
+    }[where].encode()
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, str(int(time.time())))
+    assert response.status_code == 400, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_bridge_bodies_nested_deeper_than_the_protocol_are_refused_before_validation():
+    from bot.rocketchat import protocol
+
+    body = protocol_fixture("command.json")
+    body["room"]["name"] = json.loads(_nested(protocol.MAX_DEPTH))
+    with pytest.raises(protocol.BadRequest, match="nested too deeply"):
+        protocol.parse_command(json.dumps(body).encode())
+    with pytest.raises(protocol.BadRequest, match="not JSON"):
+        protocol.parse_command(b'{"text": ' + b"9" * 5_000 + b"}")  # int() refuses so many digits
+
+
+@pytest.mark.parametrize(
+    "timestamp, signature",
+    [("²", None), ("now²", None), ("9" * 5_000, None), ("abc", None), ("now", "v0=é")],
+)
+def test_slack_headers_that_cannot_be_verified_are_refused_not_a_500(slack: SlackDriver, timestamp, signature):
+    body, _ = slack.command_body(ANA, GENERAL, "")
+    signed = slack.signed_headers(body, "application/x-www-form-urlencoded")
+    now = str(int(time.time()))
+    timestamp = timestamp.replace("now", now[:-1] if "²" in timestamp else now)
+    headers: dict[str, str | bytes] = {
+        **signed,
+        "X-Slack-Request-Timestamp": timestamp.encode("latin-1"),
+        "X-Slack-Signature": signature.encode("latin-1") if signature else signed["X-Slack-Signature"],
+    }
+    with captured_logs(logging.INFO) as log:
+        response = requests.post(f"{slack.bot_url}/slack/events", data=body.encode(), headers=headers, timeout=10)
+    assert response.status_code in (400, 401), response.text
+    assert "Traceback" not in log.getvalue()
+
+
+@pytest.mark.parametrize("depth", [900, 5_000, 100_000])
+def test_a_deeply_nested_signed_slack_body_is_a_400_not_a_500(slack: SlackDriver, depth):
+    from urllib.parse import urlencode
+
+    payload = '{"type": "block_actions", "team": {"id": "T0ACME"}, "user": {"id": "U0ANA"}, "actions": %s}'
+    form = urlencode({"payload": payload % _nested(depth)})
+    with captured_logs(logging.INFO) as log:
+        as_form = slack.post_signed(form, "application/x-www-form-urlencoded")
+        as_json = slack.post_signed(_nested(depth), "application/json")
+    assert as_form.status_code < 500 and as_json.status_code < 500, (as_form.text, as_json.text)
+    assert "Traceback" not in log.getvalue()

@@ -15,6 +15,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 PROTOCOL_DIR = Path(__file__).parent / "protocol"
+# A request nests a few levels deep; a body nested far deeper is hostile, and would exhaust the stack of the
+# JSON parser or of the schema validation (RecursionError) instead of getting a 400.
+MAX_DEPTH = 16
 
 
 class BadRequest(Exception):
@@ -91,9 +94,25 @@ def _json(raw: bytes) -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("body is not JSON") from None
+    except RecursionError:
+        raise BadRequest("body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest("body is not a JSON object")
+    if _depth(body) > MAX_DEPTH:
+        raise BadRequest("body is nested too deeply")
     return body
+
+
+def _depth(value: object) -> int:
+    """How deeply `value` nests, counted without recursion (the point is to refuse what would overflow)."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        deepest = max(deepest, level)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        pending.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _room(room: dict[str, Any]) -> Room:
