@@ -18,6 +18,9 @@ from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 MAX_TEXT = 500
 MAX_NAME = 100
 MAX_DAYS_BACK = 36_500
+# Both platforms count time in seconds since the Unix epoch (Slack's `ts_from` defaults to 0): no file is
+# older, and a date before it has no timestamp to send. `date.max` is the last day a date can name.
+EARLIEST = date(1970, 1, 1)
 
 KIND_WORDS: dict[str, Kind] = {
     **dict.fromkeys(["images", "image", "img", "photos", "pictures", "pics"], Kind.IMAGES),
@@ -99,7 +102,9 @@ _TOKEN = re.compile(
 _SLACK_CHANNEL = re.compile(r"<#([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
 _SLACK_USER = re.compile(r"<@([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
 _PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
-_RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
+# ASCII digits only: `\d` also matches look-alikes (fullwidth and Arabic-Indic digits, for instance).
+_RELATIVE = re.compile(r"([0-9]{1,4})([dwmy])")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
@@ -149,7 +154,7 @@ def _parse_tokens(tokens: list[str], today: date) -> FileQuery:
         if word == "last":
             if i + 1 >= len(tokens):
                 raise _Reject("`last` needs a period, like `last 30d`.", "last")
-            q = _set(q, "since", today - _relative_days(tokens[i + 1]), "last")
+            q = _set(q, "since", _days_before(today, _relative_days(tokens[i + 1])), "last")
             i += 2
             continue
         q = _apply(q, token, word, today)
@@ -233,13 +238,23 @@ def _name(token: str) -> str:
 def _date(token: str, today: date) -> date:
     value = token.split(":", 1)[1]
     if _RELATIVE.fullmatch(value.lower()):
-        return today - _relative_days(value)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return _days_before(today, _relative_days(value))
+    if not _ISO_DATE.fullmatch(value):
         raise _Reject(f"“{_shorten(token)}” isn't a date — use YYYY-MM-DD, like `since:2026-01-31`.", token)
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _Reject(f"“{_shorten(token)}” isn't a real date.", token) from None
+    if day < EARLIEST:
+        raise _Reject(f"“{_shorten(token)}” is too early — dates start at {EARLIEST.isoformat()}.", token)
+    return day
+
+
+def _days_before(today: date, period: timedelta) -> date:
+    """`today` minus `period`, but never before `EARLIEST`: a period reaching past it covers every file."""
+    if period >= today - EARLIEST:  # also keeps the subtraction inside `date`'s range
+        return EARLIEST
+    return today - period
 
 
 def _relative_days(value: str) -> timedelta:

@@ -6,12 +6,15 @@ import json
 import logging
 import time
 import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handlers import grammar, predicates
+from handlers.query import FileQuery
 from tests.conftest import ANA, GENERAL, SECRET_MARKERS
 from tests.log_capture import captured_logs
 from tests.rocketchat_harness import protocol_fixture
@@ -241,4 +244,93 @@ def test_a_deeply_nested_signed_slack_body_is_a_400_not_a_500(slack: SlackDriver
         as_form = slack.post_signed(form, "application/x-www-form-urlencoded")
         as_json = slack.post_signed(_nested(depth), "application/json")
     assert as_form.status_code < 500 and as_json.status_code < 500, (as_form.text, as_json.text)
+    assert "Traceback" not in log.getvalue()
+
+
+# -- dates at the edges of the calendar (issue #13, item 8) -----------------------------------------------
+TODAY = date(2026, 11, 23)
+
+
+def test_the_last_day_a_date_can_name_is_a_valid_until():
+    parsed = grammar.parse("until:9999-12-31", today=TODAY)
+    assert isinstance(parsed, grammar.ListFiles) and parsed.query.until == date.max
+    assert predicates.day_end(date.max) == datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert predicates.day_end(TODAY) == predicates.day_start(TODAY + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize("word", ["since:0001-01-01", "until:0001-01-01", "since:1969-12-31", "until:1900-06-01"])
+def test_dates_before_the_epoch_get_a_clear_message(word):
+    parsed = grammar.parse(f"images {word}", today=TODAY)
+    assert isinstance(parsed, grammar.ParseError) and parsed.word == word
+    assert "too early" in parsed.message and "1970-01-01" in parsed.message
+
+
+@pytest.mark.parametrize("today", [date(1, 1, 1), date(50, 6, 1), date(1969, 12, 31), TODAY, date.max])
+@pytest.mark.parametrize("text", ["last 100y", "since:100y", "until:9999d", "last 1d"])
+def test_periods_reaching_past_the_epoch_cover_everything_whatever_today_is(text, today):
+    parsed = grammar.parse(text, today=today)
+    assert isinstance(parsed, grammar.ListFiles), parsed
+    day = parsed.query.since or parsed.query.until
+    assert day is not None and day >= grammar.EARLIEST
+    assert grammar.parse("last 100y", today=TODAY) == grammar.ListFiles(FileQuery(since=grammar.EARLIEST))
+
+
+@pytest.mark.parametrize("text", ["since:２０２６-０１-０１", "last ３０d", "since:٢٠٢٦-٠١-٠١", "last ٣d"])  # noqa: RUF001
+def test_look_alike_digits_are_not_digits(text):
+    parsed = grammar.parse(text, today=TODAY)
+    assert isinstance(parsed, grammar.ParseError), parsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(since=st.dates(), until=st.dates(), today=st.dates(), amount=st.integers(0, 9999), unit=st.sampled_from("dwmy"))
+def test_every_date_the_grammar_accepts_has_a_platform_timestamp(since, until, today, amount, unit):
+    for text in (f"since:{since} until:{until}", f"last {amount}{unit} until:{until}", f"since:{amount}{unit}"):
+        parsed = grammar.parse(text, today=today)
+        if not isinstance(parsed, grammar.ListFiles):
+            continue
+        query = parsed.query
+        if query.since is not None:  # Slack's ts_from is unsigned seconds; Rocket.Chat compares datetimes
+            assert predicates.day_start(query.since).timestamp() >= 0
+            assert predicates.created_since(query.since)
+        if query.until is not None:
+            assert predicates.day_end(query.until).timestamp() >= 0
+            assert predicates.created_until(query.until)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("until:9999-12-31", "page 1 of 3"),
+        ("since:1970-01-01 until:9999-12-31 largest", "page 1 of 3"),
+        ("since:9999-12-31", " 0 files"),
+        ("last 100y", "page 1 of 3"),
+        ("since:0001-01-01", "too early"),
+    ],
+)
+def test_far_dates_on_slack_get_a_listing_or_a_clear_message(slack: SlackDriver, text, expected):
+    slack.authorize(ANA)
+    with captured_logs(logging.INFO) as log:
+        response, url = slack.command(ANA, GENERAL, text)
+        reply = response.text if "too early" in expected else slack.wait_for(url)[0]["text"]
+    assert expected in reply and "went wrong" not in reply
+    assert "Traceback" not in log.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("until:9999-12-31", "page 1 of 3"),
+        ("since:1970-01-01 until:9999-12-31 largest", "page 1 of 3"),
+        ("since:9999-12-31", " 0 files"),
+        ("last 100y", "page 1 of 3"),
+        ("since:0001-01-01", "too early"),
+    ],
+)
+def test_far_dates_on_rocketchat_get_a_listing_or_a_clear_message(rc, text, expected):
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    rc.authorize(RC_ANA)
+    with captured_logs(logging.INFO) as log:
+        answer = rc.command(RC_ANA, "GENERAL", text)
+    assert expected in json.dumps(answer, ensure_ascii=False) and "went wrong" not in json.dumps(answer)
     assert "Traceback" not in log.getvalue()
