@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 import uuid
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -334,3 +338,69 @@ def test_far_dates_on_rocketchat_get_a_listing_or_a_clear_message(rc, text, expe
         answer = rc.command(RC_ANA, "GENERAL", text)
     assert expected in json.dumps(answer, ensure_ascii=False) and "went wrong" not in json.dumps(answer)
     assert "Traceback" not in log.getvalue()
+
+
+# -- pending OAuth states stay bounded (issue #13, item 9) --------------------------------------------------
+def _pending_states(database: Path) -> int:
+    with closing(sqlite3.connect(database)) as conn:
+        count: int = conn.execute("select count(*) from oauth_states").fetchone()[0]
+    return count
+
+
+def _flood(url: str, visits: int) -> None:
+    with requests.Session() as browser:
+        for _ in range(visits):
+            assert browser.get(url, allow_redirects=False, timeout=10).status_code == 302
+
+
+def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDriver, bot_env):
+    from bot.slack.app import OAUTH_STATE_SECONDS
+
+    database = Path(bot_env["FILES_BOT_DATA_DIR"]) / "slack-oauth-state.sqlite"
+    _flood(f"{slack.bot_url}/slack/install", 100)
+    assert _pending_states(database) == 100  # each may still come back from Slack's consent page
+    with time_machine.travel(time.time() + OAUTH_STATE_SECONDS + 1, tick=True):
+        _flood(f"{slack.bot_url}/slack/install", 1)
+        assert _pending_states(database) == 1
+    assert slack.authorize(ANA).status_code == 200  # and a person still gets through
+
+
+def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
+    from bot.slack.oauth_state import BoundedSQLite3OAuthStateStore
+
+    database = tmp_path / "states.sqlite"
+    store = BoundedSQLite3OAuthStateStore(database=str(database), expiration_seconds=600, max_pending=20)
+    states = [store.issue() for _ in range(50)]
+    assert _pending_states(database) == 20
+    assert not store.consume(states[0]) and not store.consume(states[-21])  # pushed out by the flood
+    assert store.consume(states[-20]) and store.consume(states[-1])
+    assert not store.consume(states[-1])  # single use
+    with time_machine.travel(time.time() + 601):
+        assert not store.consume(states[-2])  # expired
+        store.issue()
+    assert _pending_states(database) == 1
+
+
+def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expired(rc, rc_env):
+    from bot.rocketchat.tokens import STATE_SECONDS
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    database = Path(rc_env["FILES_BOT_DATA_DIR"]) / "rocketchat-tokens.sqlite"
+    _flood(f"{rc.bot_url}/rocketchat/install", 100)
+    assert _pending_states(database) == 100
+    with time_machine.travel(time.time() + STATE_SECONDS + 1, tick=True):
+        _flood(f"{rc.bot_url}/rocketchat/install", 1)
+        assert _pending_states(database) == 1
+    assert rc.authorize(RC_ANA).status_code == 200
+
+
+def test_the_rocketchat_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
+    from bot.rocketchat.tokens import TokenStore
+
+    database = tmp_path / "tokens.sqlite"
+    store = TokenStore(database, max_pending_states=20)
+    states = [store.issue_state() for _ in range(50)]
+    assert _pending_states(database) == 20
+    assert not store.consume_state(states[0]) and not store.consume_state(states[-21])
+    assert store.consume_state(states[-20]) and store.consume_state(states[-1])
+    assert not store.consume_state(states[-1])
