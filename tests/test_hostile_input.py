@@ -404,3 +404,78 @@ def test_the_rocketchat_state_store_keeps_the_newest_states_and_each_is_good_onc
     assert not store.consume_state(states[0]) and not store.consume_state(states[-21])
     assert store.consume_state(states[-20]) and store.consume_state(states[-1])
     assert not store.consume_state(states[-1])
+
+
+# -- the hostile pass: what else a member or an outsider can send --------------------------------------------
+LONE_SURROGATE = "\ud800"
+ODD_CHARACTERS = [LONE_SURROGATE, "\udfff", "\x00", "\u200b", "\u202e", "\ufeff", "\U0001f4c4", "\u0130", "\u212a"]
+
+
+@pytest.mark.parametrize(
+    "field", ["text", "room.id", "room.name", "user.id", "user.username", "triggerId", "extra key", "extra.key"]
+)
+def test_a_bridge_string_holding_a_lone_surrogate_is_a_400_not_a_500(rc, field):
+    """JSON can escape a lone UTF-16 surrogate ("\\ud800"), which a Rocket.Chat member can type through the
+    REST API; no database, platform API or log can encode it."""
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    rc.authorize(RC_ANA)
+    body = rc.command_body(RC_ANA, "GENERAL", "name:report")
+    if field == "extra key":
+        body[f"x{LONE_SURROGATE}"] = 1
+    elif field == "extra.key":
+        body["x"] = {"y": [f"z{LONE_SURROGATE}"]}
+    else:
+        outer, _, inner = field.partition(".")
+        target = body[outer] if inner else body
+        target[inner or outer] = f"name:{LONE_SURROGATE}" if field == "text" else f"a{LONE_SURROGATE}"
+    with captured_logs(logging.INFO) as log:
+        response = rc.post("/rocketchat/command", None, raw=json.dumps(body).encode())
+    assert response.status_code == 400, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_a_bridge_action_holding_a_lone_surrogate_is_a_400_not_a_500(rc):
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    body = {**protocol_fixture("action.json"), "user": {"id": RC_ANA, "username": "ana"}}
+    for field in ("value", "blockId", "actionId"):
+        raw = json.dumps({**body, field: f"files_next{LONE_SURROGATE}", "triggerId": uuid.uuid4().hex}).encode()
+        assert rc.post("/rocketchat/action", None, raw=raw).status_code == 400, field
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.one_of(st.characters(), st.sampled_from(ODD_CHARACTERS)), max_size=80))
+def test_fuzzed_bridge_commands_never_cause_a_5xx_or_leak(rc, text):
+    from tests.rocketchat_harness import CAT as RC_CAT
+    from tests.rocketchat_harness import SECRET_MARKERS as RC_SECRET_MARKERS
+
+    rc.authorize(RC_CAT)  # Cat is in #general, and in neither #secret nor the DM
+    for words in (text, f"name:{text}", f"#{text}", f"@{text} largest", f"everywhere {text}"):
+        response = rc.post("/rocketchat/command", rc.command_body(RC_CAT, "GENERAL", words))
+        assert response.status_code in (200, 400), (words, response.status_code)
+        assert "went wrong" not in response.text and not any(m in response.text for m in RC_SECRET_MARKERS)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    action_id=st.one_of(st.sampled_from(["files_next", "files_prev", "files_type", "files_authorize"]), st.text()),
+    value=st.one_of(st.none(), st.text(st.one_of(st.characters(), st.sampled_from(ODD_CHARACTERS)), max_size=300)),
+    block_id=st.one_of(st.none(), st.text(max_size=100)),
+)
+def test_fuzzed_bridge_actions_never_cause_a_5xx_or_leak(rc, action_id, value, block_id):
+    from tests.rocketchat_harness import CAT as RC_CAT
+    from tests.rocketchat_harness import SECRET_MARKERS as RC_SECRET_MARKERS
+
+    body = {
+        **protocol_fixture("action.json"),
+        "user": {"id": RC_CAT, "username": "cat"},
+        "room": {"id": "GENERAL", "name": "general", "type": "c"},
+        "actionId": action_id[:256],
+        "value": value,
+        "blockId": block_id,
+        "triggerId": uuid.uuid4().hex,
+    }
+    response = rc.post("/rocketchat/action", body)
+    assert response.status_code in (200, 400), (body, response.status_code)
+    assert "went wrong" not in response.text and not any(m in response.text for m in RC_SECRET_MARKERS)
