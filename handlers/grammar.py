@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -106,6 +107,7 @@ _PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
 _RELATIVE = re.compile(r"([0-9]{1,4})([dwmy])")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})  # control and format characters (zero-width, bidi), surrogates
 
 
 class _Reject(Exception):
@@ -268,7 +270,11 @@ def _relative_days(value: str) -> timedelta:
 
 
 def _shorten(word: str, limit: int = 40) -> str:
-    """Echo at most `limit` characters of a user's word back, with backticks and mentions defused."""
+    """Echo at most `limit` characters of a user's word back, with backticks and mentions defused and
+    invisible characters shown."""
     # Look-alike angle quotes, so an echoed word can never form a mention or link.
     word = word.replace("`", "'").replace("<", "‹").replace(">", "›")  # noqa: RUF001
-    return word if len(word) <= limit else word[: limit - 1] + "…"
+    word = word if len(word) <= limit else word[: limit - 1] + "…"
+    # "images" with a zero-width space after it is not understood, and must not look as if it were; a
+    # right-to-left override must not turn the rest of the message around.
+    return "".join(f"[U+{ord(c):04X}]" if unicodedata.category(c) in _INVISIBLE else c for c in word)

@@ -479,3 +479,24 @@ def test_fuzzed_bridge_actions_never_cause_a_5xx_or_leak(rc, action_id, value, b
     response = rc.post("/rocketchat/action", body)
     assert response.status_code in (200, 400), (body, response.status_code)
     assert "went wrong" not in response.text and not any(m in response.text for m in RC_SECRET_MARKERS)
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u202e", "\ufeff", "\x00", "\u2066"])
+def test_invisible_characters_in_a_word_are_shown_when_it_is_not_understood(character):
+    parsed = grammar.parse(f"images{character} last 30d", today=TODAY)
+    assert isinstance(parsed, grammar.ParseError)
+    assert character not in parsed.message and f"[U+{ord(character):04X}]" in parsed.message
+    assert f"images{character}" == parsed.word  # the word itself is kept as typed, for the logs' sake
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["ｉｍａｇｅｓ", "іmages", "#ｄｅｓｉｇｎ", "lаst", "sіnce:2026-01-01", "ｌａｒｇｅｓｔ"],  # noqa: RUF001
+)
+def test_look_alike_letters_are_not_keywords(word):
+    """Fullwidth and Cyrillic look-alikes are other words: refused, never silently taken as the keyword."""
+    parsed = grammar.parse(word, today=TODAY)
+    if word.startswith("#"):  # a name of a channel, which may hold any letters; looked up, not a keyword
+        assert isinstance(parsed, grammar.ListFiles) and parsed.query.conversation is not None
+        return
+    assert isinstance(parsed, grammar.ParseError) and parsed.word == word
