@@ -30,6 +30,9 @@ _SECRETS = [
     # a parameter or a quoted key counts, so prose such as "button state: stale" stays readable.
     re.compile(r"(?i)((?:^|(?<=[?&\s;,(]))(?:code|state|[\w-]*oauth[-_]state)=)[^\s'\"&;,)}]+"),
     re.compile(r"(?i)(['\"](?:code|state)['\"]\s*:\s*['\"]?)[^\s'\",{}\[\]]+"),
+    # A response_url (and any Slack webhook URL) is its own credential: whoever holds it can post into the
+    # conversation. slack_sdk's WebhookClient logs the URL it posts to at DEBUG.
+    re.compile(r"(?i)(hooks\.slack(?:-gov)?\.com\\?/(?:[a-z]+\\?/)?)[^\s'\",)}]+"),  # also as JSON, `\/`
 ]
 
 

@@ -17,6 +17,7 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import logs
 from handlers import grammar, predicates
 from handlers.query import FileQuery
 from tests.conftest import ANA, GENERAL, SECRET_MARKERS
@@ -500,3 +501,15 @@ def test_look_alike_letters_are_not_keywords(word):
         assert isinstance(parsed, grammar.ListFiles) and parsed.query.conversation is not None
         return
     assert isinstance(parsed, grammar.ParseError) and parsed.word == word
+
+
+def test_scrub_removes_slack_response_urls():
+    lines = [
+        "Sending a request - url: https://hooks.slack.com/commands/T0001/1234/AbCdEfGh, body: {}",
+        '"response_url": "https:\\/\\/hooks.slack.com\\/actions\\/T0001\\/123\\/AbCdEfGh"',
+        "{'response_url': 'https://hooks.slack.com/app/T111/123/AbCdEfGh'}",
+        "url: https://hooks.slack-gov.com/services/T0/B0/AbCdEfGh)",
+    ]
+    for line in lines:
+        cleaned = logs.scrub(line)
+        assert "AbCdEfGh" not in cleaned and "hooks.slack" in cleaned, cleaned
