@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
@@ -513,3 +514,50 @@ def test_scrub_removes_slack_response_urls():
     for line in lines:
         cleaned = logs.scrub(line)
         assert "AbCdEfGh" not in cleaned and "hooks.slack" in cleaned, cleaned
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?code=%ED%A0%80&state=%FF",
+        "?code=a&state=" + "s" * 4_000,
+        "?error=access_denied&state=x",
+        "?code=a&code=b&state=c&state=d",
+        "?state=",
+        "?code=%00&state=%00",
+        "?" + "&".join(f"k{i}=v" for i in range(500)),
+    ],
+)
+def test_hostile_oauth_callbacks_get_a_page_never_a_500(slack: SlackDriver, rc, query):
+    jar = {"files-bot-rc-oauth-state": "x" * 4_000, "slack-app-oauth-state": "%ff\\"}
+    with captured_logs(logging.INFO) as log:
+        for url in (f"{slack.bot_url}/slack/oauth_redirect", f"{rc.bot_url}/rocketchat/oauth_redirect"):
+            response = requests.get(url + query, cookies=jar, timeout=10)
+            assert 200 <= response.status_code < 500, (url, response.status_code)
+            assert "Traceback" not in response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_every_route_answers_odd_methods_headers_and_bodies_without_a_5xx(slack: SlackDriver, rc):
+    """Even a GET with a body its Content-Type says is JSON or a form (Bolt's adapter parses it)."""
+    paths = ["/slack/events", "/slack/install", "/slack/oauth_redirect", "/healthz", "/metrics", "/nope"]
+    bridge = ["/rocketchat/command", "/rocketchat/action", "/rocketchat/install", "/rocketchat/oauth_redirect"]
+    odd_headers = [
+        {"Content-Type": "application/json; charset=utf-16"},
+        {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+        {"Cookie": "=; ;;=\\", "X-Request-Id": "x" * 5_000},
+        {"X-Slack-Request-Timestamp": "²", "X-FilesBot-Request-Timestamp": "²", "X-FilesBot-Signature": "v0="},
+    ]
+    failures = []
+    with captured_logs(logging.INFO) as log:
+        for base, routes in ((slack.bot_url, paths), (rc.bot_url, bridge)):
+            for path, method, headers, body in itertools.product(
+                routes, ("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"), odd_headers, (b"\xff{", b"payload=%7B")
+            ):
+                response = requests.request(
+                    method, base + path, headers=headers, data=body, allow_redirects=False, timeout=10
+                )
+                if response.status_code >= 500:
+                    failures.append((method, path, headers, body, response.status_code))
+    assert failures == []
+    assert "Traceback" not in log.getvalue()
