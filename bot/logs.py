@@ -1,8 +1,9 @@
 """Logging: plain or JSON lines (`FILES_BOT_LOG_FORMAT=json`), a request id on every line, and secrets
 scrubbed from every message on the way out.
 
-The code never logs tokens, secrets or file contents on purpose; the scrubber is the second line of defence
-for what libraries log (slack_sdk at DEBUG prints request headers, for instance).
+The code never logs tokens, secrets, OAuth codes and states or file contents on purpose; the scrubber is the
+second line of defence for what libraries log (slack_sdk at DEBUG prints request headers and bodies, urllib3
+the URLs it requests, for instance).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ _SECRETS = [
         r"(?i)((?:x-auth-token|access_token|refresh_token|client_secret|signing_secret|"
         r"\btoken)['\"]?\s*[:=]\s*['\"]?)[^\s'\",&}]+"
     ),
+    # OAuth authorization codes and states, which libraries log at DEBUG: in URLs, form bodies and cookies
+    # (`?code=…&state=…`, `…-oauth-state=…`) and in dicts and JSON (`'code': '…'`, `"state": "…"`). Only
+    # a parameter or a quoted key counts, so prose such as "button state: stale" stays readable.
+    re.compile(r"(?i)((?:^|(?<=[?&\s;,(]))(?:code|state|[\w-]*oauth[-_]state)=)[^\s'\"&;,)}]+"),
+    re.compile(r"(?i)(['\"](?:code|state)['\"]\s*:\s*['\"]?)[^\s'\",{}\[\]]+"),
+    # A response_url (and any Slack webhook URL) is its own credential: whoever holds it can post into the
+    # conversation. slack_sdk's WebhookClient logs the URL it posts to at DEBUG.
+    re.compile(r"(?i)(hooks\.slack(?:-gov)?\.com\\?/(?:[a-z]+\\?/)?)[^\s'\",)}]+"),  # also as JSON, `\/`
 ]
 
 

@@ -62,13 +62,21 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
                 log.warning("unparseable Slack request refused: %s", type(error).__name__)
                 return jsonify(error="malformed request"), 400
 
+        def oauth_page() -> Response | tuple[Response, int]:
+            try:
+                return slack.handle(request)
+            except Exception as error:
+                # A GET's body is never used, yet Bolt's adapter parses it (as its Content-Type says).
+                log.warning("unparseable Slack OAuth request refused: %s", type(error).__name__)
+                return jsonify(error="malformed request"), 400
+
         @web.get(INSTALL_PATH)
-        def slack_install() -> Response:
-            return slack.handle(request)
+        def slack_install() -> Response | tuple[Response, int]:
+            return oauth_page()
 
         @web.get(REDIRECT_PATH)
-        def slack_oauth_redirect() -> Response:
-            return slack.handle(request)
+        def slack_oauth_redirect() -> Response | tuple[Response, int]:
+            return oauth_page()
     else:
         log.warning("Slack is not configured: set %s to serve it", ", ".join(settings.slack_missing))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,9 @@ from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 MAX_TEXT = 500
 MAX_NAME = 100
 MAX_DAYS_BACK = 36_500
+# Both platforms count time in seconds since the Unix epoch (Slack's `ts_from` defaults to 0): no file is
+# older, and a date before it has no timestamp to send. `date.max` is the last day a date can name.
+EARLIEST = date(1970, 1, 1)
 
 KIND_WORDS: dict[str, Kind] = {
     **dict.fromkeys(["images", "image", "img", "photos", "pictures", "pics"], Kind.IMAGES),
@@ -99,8 +103,11 @@ _TOKEN = re.compile(
 _SLACK_CHANNEL = re.compile(r"<#([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
 _SLACK_USER = re.compile(r"<@([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
 _PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
-_RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
+# ASCII digits only: `\d` also matches look-alikes (fullwidth and Arabic-Indic digits, for instance).
+_RELATIVE = re.compile(r"([0-9]{1,4})([dwmy])")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})  # control and format characters (zero-width, bidi), surrogates
 
 
 class _Reject(Exception):
@@ -149,7 +156,7 @@ def _parse_tokens(tokens: list[str], today: date) -> FileQuery:
         if word == "last":
             if i + 1 >= len(tokens):
                 raise _Reject("`last` needs a period, like `last 30d`.", "last")
-            q = _set(q, "since", today - _relative_days(tokens[i + 1]), "last")
+            q = _set(q, "since", _days_before(today, _relative_days(tokens[i + 1])), "last")
             i += 2
             continue
         q = _apply(q, token, word, today)
@@ -233,13 +240,23 @@ def _name(token: str) -> str:
 def _date(token: str, today: date) -> date:
     value = token.split(":", 1)[1]
     if _RELATIVE.fullmatch(value.lower()):
-        return today - _relative_days(value)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return _days_before(today, _relative_days(value))
+    if not _ISO_DATE.fullmatch(value):
         raise _Reject(f"“{_shorten(token)}” isn't a date — use YYYY-MM-DD, like `since:2026-01-31`.", token)
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _Reject(f"“{_shorten(token)}” isn't a real date.", token) from None
+    if day < EARLIEST:
+        raise _Reject(f"“{_shorten(token)}” is too early — dates start at {EARLIEST.isoformat()}.", token)
+    return day
+
+
+def _days_before(today: date, period: timedelta) -> date:
+    """`today` minus `period`, but never before `EARLIEST`: a period reaching past it covers every file."""
+    if period >= today - EARLIEST:  # also keeps the subtraction inside `date`'s range
+        return EARLIEST
+    return today - period
 
 
 def _relative_days(value: str) -> timedelta:
@@ -253,7 +270,11 @@ def _relative_days(value: str) -> timedelta:
 
 
 def _shorten(word: str, limit: int = 40) -> str:
-    """Echo at most `limit` characters of a user's word back, with backticks and mentions defused."""
+    """Echo at most `limit` characters of a user's word back, with backticks and mentions defused and
+    invisible characters shown."""
     # Look-alike angle quotes, so an echoed word can never form a mention or link.
     word = word.replace("`", "'").replace("<", "‹").replace(">", "›")  # noqa: RUF001
-    return word if len(word) <= limit else word[: limit - 1] + "…"
+    word = word if len(word) <= limit else word[: limit - 1] + "…"
+    # "images" with a zero-width space after it is not understood, and must not look as if it were; a
+    # right-to-left override must not turn the rest of the message around.
+    return "".join(f"[U+{ord(c):04X}]" if unicodedata.category(c) in _INVISIBLE else c for c in word)

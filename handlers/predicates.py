@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from handlers.query import Kind
 from handlers.source import FileInfo
@@ -45,5 +45,6 @@ def day_start(day: date) -> datetime:
 
 
 def day_end(day: date) -> datetime:
-    """`until:` is inclusive to the end of that day, UTC."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(microseconds=1)
+    """`until:` is inclusive to the end of that day, UTC (its last microsecond: no day after it is needed,
+    which `date.max` does not have)."""
+    return datetime.combine(day, time.max, tzinfo=UTC)

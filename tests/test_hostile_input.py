@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
+import sqlite3
 import time
 import uuid
+from contextlib import closing
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 import requests
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import logs
+from handlers import grammar, predicates
+from handlers.query import FileQuery
 from tests.conftest import ANA, GENERAL, SECRET_MARKERS
+from tests.log_capture import captured_logs
+from tests.rocketchat_harness import protocol_fixture
 from tests.slack_harness import SlackDriver
 
 
@@ -103,3 +116,448 @@ def test_fuzzed_block_actions_never_cause_a_5xx(slack: SlackDriver, payload):
         }
     )
     assert slack.post_signed(body, "application/x-www-form-urlencoded").status_code < 500
+
+
+# -- the bridge's signature headers and body (issue #13, item 7) ----------------------------------------
+def _bridge_post(rc, raw: bytes, timestamp: str, signature: str | None = None) -> requests.Response:
+    """POST `raw` to the bridge with these exact header values (sent as latin-1, as HTTP carries them)."""
+    from bot.rocketchat.verify import BridgeVerifier
+
+    headers = {
+        "Content-Type": "application/json",
+        "X-FilesBot-Request-Timestamp": timestamp.encode("latin-1"),
+        "X-FilesBot-Signature": (signature or BridgeVerifier(rc.secret).sign(timestamp, raw)).encode("latin-1"),
+    }
+    return requests.post(f"{rc.bot_url}/rocketchat/command", data=raw, headers=headers, timeout=30)
+
+
+def _bridge_command(rc) -> bytes:
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    return json.dumps(rc.command_body(RC_ANA, "GENERAL", "help")).encode()
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "²",  # isdigit() is True, int() refuses it
+        "now²",
+        "¹²³",
+        "1" * 13,
+        "-1",
+        "1.5",
+        "0x10",
+        "1 ",
+    ],
+)
+def test_a_bridge_timestamp_that_is_not_ascii_digits_is_a_401_not_a_500(rc, timestamp):
+    raw = _bridge_command(rc)
+    now = str(int(time.time()))
+    timestamp = timestamp.replace("now", now[:-1])  # "now²": a current time, but for its last digit
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, timestamp)
+    assert response.status_code == 401, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_a_bridge_signature_with_non_ascii_characters_is_a_401_not_a_500(rc):
+    raw = _bridge_command(rc)
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, str(int(time.time())), signature="v0=é")
+    assert response.status_code == 401, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_the_bridge_verifier_refuses_timestamps_that_are_not_ascii_digits():
+    from bot.rocketchat.verify import BridgeVerifier
+
+    verifier = BridgeVerifier("s", clock=lambda: 2.0)
+    for timestamp in ("²", "1²", "\u0662", "\uff12", "1\n", "+2", "2.0"):
+        assert not verifier.is_valid(timestamp, verifier.sign(timestamp, b"{}"), b"{}"), timestamp
+    assert verifier.is_valid("2", verifier.sign("2", b"{}"), b"{}")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    timestamp=st.text(
+        st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_categories=("Cc",)), min_size=1, max_size=14
+    )
+)
+def test_fuzzed_bridge_timestamps_are_a_401_or_accepted_never_a_500(rc, timestamp):
+    raw = json.dumps({**json.loads(_bridge_command(rc)), "triggerId": uuid.uuid4().hex}).encode()
+    response = _bridge_post(rc, raw, timestamp)
+    current = timestamp.isascii() and timestamp.isdigit() and abs(time.time() - int(timestamp)) <= 300
+    assert response.status_code == (200 if current else 401), (timestamp, response.status_code)
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [20, 900, 5_000, 100_000])
+@pytest.mark.parametrize("where", ["root", "unknown key", "room"])
+def test_a_deeply_nested_signed_bridge_body_is_a_400_not_a_500(rc, depth, where):
+    command = _bridge_command(rc).decode()
+    raw = {
+        "root": _nested(depth),
+        "unknown key": command[:-1] + f', "extra": {_nested(depth)}}}',
+        "room": command[:-1] + f', "room": {{"id": "GENERAL", "type": "c", "name": {_nested(depth)}}}}}',
+    }[where].encode()
+    with captured_logs(logging.INFO) as log:
+        response = _bridge_post(rc, raw, str(int(time.time())))
+    assert response.status_code == 400, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_bridge_bodies_nested_deeper_than_the_protocol_are_refused_before_validation():
+    from bot.rocketchat import protocol
+
+    body = protocol_fixture("command.json")
+    body["room"]["name"] = json.loads(_nested(protocol.MAX_DEPTH))
+    with pytest.raises(protocol.BadRequest, match="nested too deeply"):
+        protocol.parse_command(json.dumps(body).encode())
+    with pytest.raises(protocol.BadRequest, match="not JSON"):
+        protocol.parse_command(b'{"text": ' + b"9" * 5_000 + b"}")  # int() refuses so many digits
+
+
+@pytest.mark.parametrize(
+    "timestamp, signature",
+    [("²", None), ("now²", None), ("9" * 5_000, None), ("abc", None), ("now", "v0=é")],
+)
+def test_slack_headers_that_cannot_be_verified_are_refused_not_a_500(slack: SlackDriver, timestamp, signature):
+    body, _ = slack.command_body(ANA, GENERAL, "")
+    signed = slack.signed_headers(body, "application/x-www-form-urlencoded")
+    now = str(int(time.time()))
+    timestamp = timestamp.replace("now", now[:-1] if "²" in timestamp else now)
+    headers: dict[str, str | bytes] = {
+        **signed,
+        "X-Slack-Request-Timestamp": timestamp.encode("latin-1"),
+        "X-Slack-Signature": signature.encode("latin-1") if signature else signed["X-Slack-Signature"],
+    }
+    with captured_logs(logging.INFO) as log:
+        response = requests.post(f"{slack.bot_url}/slack/events", data=body.encode(), headers=headers, timeout=10)
+    assert response.status_code in (400, 401), response.text
+    assert "Traceback" not in log.getvalue()
+
+
+@pytest.mark.parametrize("depth", [900, 5_000, 100_000])
+def test_a_deeply_nested_signed_slack_body_is_a_400_not_a_500(slack: SlackDriver, depth):
+    from urllib.parse import urlencode
+
+    payload = '{"type": "block_actions", "team": {"id": "T0ACME"}, "user": {"id": "U0ANA"}, "actions": %s}'
+    form = urlencode({"payload": payload % _nested(depth)})
+    with captured_logs(logging.INFO) as log:
+        as_form = slack.post_signed(form, "application/x-www-form-urlencoded")
+        as_json = slack.post_signed(_nested(depth), "application/json")
+    assert as_form.status_code < 500 and as_json.status_code < 500, (as_form.text, as_json.text)
+    assert "Traceback" not in log.getvalue()
+
+
+# -- dates at the edges of the calendar (issue #13, item 8) -----------------------------------------------
+TODAY = date(2026, 11, 23)
+
+
+def test_the_last_day_a_date_can_name_is_a_valid_until():
+    parsed = grammar.parse("until:9999-12-31", today=TODAY)
+    assert isinstance(parsed, grammar.ListFiles) and parsed.query.until == date.max
+    assert predicates.day_end(date.max) == datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert predicates.day_end(TODAY) == predicates.day_start(TODAY + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize("word", ["since:0001-01-01", "until:0001-01-01", "since:1969-12-31", "until:1900-06-01"])
+def test_dates_before_the_epoch_get_a_clear_message(word):
+    parsed = grammar.parse(f"images {word}", today=TODAY)
+    assert isinstance(parsed, grammar.ParseError) and parsed.word == word
+    assert "too early" in parsed.message and "1970-01-01" in parsed.message
+
+
+@pytest.mark.parametrize("today", [date(1, 1, 1), date(50, 6, 1), date(1969, 12, 31), TODAY, date.max])
+@pytest.mark.parametrize("text", ["last 100y", "since:100y", "until:9999d", "last 1d"])
+def test_periods_reaching_past_the_epoch_cover_everything_whatever_today_is(text, today):
+    parsed = grammar.parse(text, today=today)
+    assert isinstance(parsed, grammar.ListFiles), parsed
+    day = parsed.query.since or parsed.query.until
+    assert day is not None and day >= grammar.EARLIEST
+    assert grammar.parse("last 100y", today=TODAY) == grammar.ListFiles(FileQuery(since=grammar.EARLIEST))
+
+
+@pytest.mark.parametrize("text", ["since:２０２６-０１-０１", "last ３０d", "since:٢٠٢٦-٠١-٠١", "last ٣d"])  # noqa: RUF001
+def test_look_alike_digits_are_not_digits(text):
+    parsed = grammar.parse(text, today=TODAY)
+    assert isinstance(parsed, grammar.ParseError), parsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(since=st.dates(), until=st.dates(), today=st.dates(), amount=st.integers(0, 9999), unit=st.sampled_from("dwmy"))
+def test_every_date_the_grammar_accepts_has_a_platform_timestamp(since, until, today, amount, unit):
+    for text in (f"since:{since} until:{until}", f"last {amount}{unit} until:{until}", f"since:{amount}{unit}"):
+        parsed = grammar.parse(text, today=today)
+        if not isinstance(parsed, grammar.ListFiles):
+            continue
+        query = parsed.query
+        if query.since is not None:  # Slack's ts_from is unsigned seconds; Rocket.Chat compares datetimes
+            assert predicates.day_start(query.since).timestamp() >= 0
+            assert predicates.created_since(query.since)
+        if query.until is not None:
+            assert predicates.day_end(query.until).timestamp() >= 0
+            assert predicates.created_until(query.until)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("until:9999-12-31", "page 1 of 3"),
+        ("since:1970-01-01 until:9999-12-31 largest", "page 1 of 3"),
+        ("since:9999-12-31", " 0 files"),
+        ("last 100y", "page 1 of 3"),
+        ("since:0001-01-01", "too early"),
+    ],
+)
+def test_far_dates_on_slack_get_a_listing_or_a_clear_message(slack: SlackDriver, text, expected):
+    slack.authorize(ANA)
+    with captured_logs(logging.INFO) as log:
+        response, url = slack.command(ANA, GENERAL, text)
+        reply = response.text if "too early" in expected else slack.wait_for(url)[0]["text"]
+    assert expected in reply and "went wrong" not in reply
+    assert "Traceback" not in log.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("until:9999-12-31", "page 1 of 3"),
+        ("since:1970-01-01 until:9999-12-31 largest", "page 1 of 3"),
+        ("since:9999-12-31", " 0 files"),
+        ("last 100y", "page 1 of 3"),
+        ("since:0001-01-01", "too early"),
+    ],
+)
+def test_far_dates_on_rocketchat_get_a_listing_or_a_clear_message(rc, text, expected):
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    rc.authorize(RC_ANA)
+    with captured_logs(logging.INFO) as log:
+        answer = rc.command(RC_ANA, "GENERAL", text)
+    assert expected in json.dumps(answer, ensure_ascii=False) and "went wrong" not in json.dumps(answer)
+    assert "Traceback" not in log.getvalue()
+
+
+# -- pending OAuth states stay bounded (issue #13, item 9) --------------------------------------------------
+def _pending_states(database: Path) -> int:
+    with closing(sqlite3.connect(database)) as conn:
+        count: int = conn.execute("select count(*) from oauth_states").fetchone()[0]
+    return count
+
+
+def _flood(url: str, visits: int) -> None:
+    with requests.Session() as browser:
+        for _ in range(visits):
+            assert browser.get(url, allow_redirects=False, timeout=10).status_code == 302
+
+
+def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDriver, bot_env):
+    from bot.slack.app import OAUTH_STATE_SECONDS
+
+    database = Path(bot_env["FILES_BOT_DATA_DIR"]) / "slack-oauth-state.sqlite"
+    _flood(f"{slack.bot_url}/slack/install", 100)
+    assert _pending_states(database) == 100  # each may still come back from Slack's consent page
+    with time_machine.travel(time.time() + OAUTH_STATE_SECONDS + 1, tick=True):
+        _flood(f"{slack.bot_url}/slack/install", 1)
+        assert _pending_states(database) == 1
+    assert slack.authorize(ANA).status_code == 200  # and a person still gets through
+
+
+def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
+    from bot.slack.oauth_state import BoundedSQLite3OAuthStateStore
+
+    database = tmp_path / "states.sqlite"
+    store = BoundedSQLite3OAuthStateStore(database=str(database), expiration_seconds=600, max_pending=20)
+    states = [store.issue() for _ in range(50)]
+    assert _pending_states(database) == 20
+    assert not store.consume(states[0]) and not store.consume(states[-21])  # pushed out by the flood
+    assert store.consume(states[-20]) and store.consume(states[-1])
+    assert not store.consume(states[-1])  # single use
+    with time_machine.travel(time.time() + 601):
+        assert not store.consume(states[-2])  # expired
+        store.issue()
+    assert _pending_states(database) == 1
+
+
+def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expired(rc, rc_env):
+    from bot.rocketchat.tokens import STATE_SECONDS
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    database = Path(rc_env["FILES_BOT_DATA_DIR"]) / "rocketchat-tokens.sqlite"
+    _flood(f"{rc.bot_url}/rocketchat/install", 100)
+    assert _pending_states(database) == 100
+    with time_machine.travel(time.time() + STATE_SECONDS + 1, tick=True):
+        _flood(f"{rc.bot_url}/rocketchat/install", 1)
+        assert _pending_states(database) == 1
+    assert rc.authorize(RC_ANA).status_code == 200
+
+
+def test_the_rocketchat_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
+    from bot.rocketchat.tokens import TokenStore
+
+    database = tmp_path / "tokens.sqlite"
+    store = TokenStore(database, max_pending_states=20)
+    states = [store.issue_state() for _ in range(50)]
+    assert _pending_states(database) == 20
+    assert not store.consume_state(states[0]) and not store.consume_state(states[-21])
+    assert store.consume_state(states[-20]) and store.consume_state(states[-1])
+    assert not store.consume_state(states[-1])
+
+
+# -- the hostile pass: what else a member or an outsider can send --------------------------------------------
+LONE_SURROGATE = "\ud800"
+ODD_CHARACTERS = [LONE_SURROGATE, "\udfff", "\x00", "\u200b", "\u202e", "\ufeff", "\U0001f4c4", "\u0130", "\u212a"]
+
+
+@pytest.mark.parametrize(
+    "field", ["text", "room.id", "room.name", "user.id", "user.username", "triggerId", "extra key", "extra.key"]
+)
+def test_a_bridge_string_holding_a_lone_surrogate_is_a_400_not_a_500(rc, field):
+    """JSON can escape a lone UTF-16 surrogate ("\\ud800"), which a Rocket.Chat member can type through the
+    REST API; no database, platform API or log can encode it."""
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    rc.authorize(RC_ANA)
+    body = rc.command_body(RC_ANA, "GENERAL", "name:report")
+    if field == "extra key":
+        body[f"x{LONE_SURROGATE}"] = 1
+    elif field == "extra.key":
+        body["x"] = {"y": [f"z{LONE_SURROGATE}"]}
+    else:
+        outer, _, inner = field.partition(".")
+        target = body[outer] if inner else body
+        target[inner or outer] = f"name:{LONE_SURROGATE}" if field == "text" else f"a{LONE_SURROGATE}"
+    with captured_logs(logging.INFO) as log:
+        response = rc.post("/rocketchat/command", None, raw=json.dumps(body).encode())
+    assert response.status_code == 400, response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_a_bridge_action_holding_a_lone_surrogate_is_a_400_not_a_500(rc):
+    from tests.rocketchat_harness import ANA as RC_ANA
+
+    body = {**protocol_fixture("action.json"), "user": {"id": RC_ANA, "username": "ana"}}
+    for field in ("value", "blockId", "actionId"):
+        raw = json.dumps({**body, field: f"files_next{LONE_SURROGATE}", "triggerId": uuid.uuid4().hex}).encode()
+        assert rc.post("/rocketchat/action", None, raw=raw).status_code == 400, field
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.one_of(st.characters(), st.sampled_from(ODD_CHARACTERS)), max_size=80))
+def test_fuzzed_bridge_commands_never_cause_a_5xx_or_leak(rc, text):
+    from tests.rocketchat_harness import CAT as RC_CAT
+    from tests.rocketchat_harness import SECRET_MARKERS as RC_SECRET_MARKERS
+
+    rc.authorize(RC_CAT)  # Cat is in #general, and in neither #secret nor the DM
+    for words in (text, f"name:{text}", f"#{text}", f"@{text} largest", f"everywhere {text}"):
+        response = rc.post("/rocketchat/command", rc.command_body(RC_CAT, "GENERAL", words))
+        assert response.status_code in (200, 400), (words, response.status_code)
+        assert "went wrong" not in response.text and not any(m in response.text for m in RC_SECRET_MARKERS)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    action_id=st.one_of(st.sampled_from(["files_next", "files_prev", "files_type", "files_authorize"]), st.text()),
+    value=st.one_of(st.none(), st.text(st.one_of(st.characters(), st.sampled_from(ODD_CHARACTERS)), max_size=300)),
+    block_id=st.one_of(st.none(), st.text(max_size=100)),
+)
+def test_fuzzed_bridge_actions_never_cause_a_5xx_or_leak(rc, action_id, value, block_id):
+    from tests.rocketchat_harness import CAT as RC_CAT
+    from tests.rocketchat_harness import SECRET_MARKERS as RC_SECRET_MARKERS
+
+    body = {
+        **protocol_fixture("action.json"),
+        "user": {"id": RC_CAT, "username": "cat"},
+        "room": {"id": "GENERAL", "name": "general", "type": "c"},
+        "actionId": action_id[:256],
+        "value": value,
+        "blockId": block_id,
+        "triggerId": uuid.uuid4().hex,
+    }
+    response = rc.post("/rocketchat/action", body)
+    assert response.status_code in (200, 400), (body, response.status_code)
+    assert "went wrong" not in response.text and not any(m in response.text for m in RC_SECRET_MARKERS)
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u202e", "\ufeff", "\x00", "\u2066"])
+def test_invisible_characters_in_a_word_are_shown_when_it_is_not_understood(character):
+    parsed = grammar.parse(f"images{character} last 30d", today=TODAY)
+    assert isinstance(parsed, grammar.ParseError)
+    assert character not in parsed.message and f"[U+{ord(character):04X}]" in parsed.message
+    assert f"images{character}" == parsed.word  # the word itself is kept as typed, for the logs' sake
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["ｉｍａｇｅｓ", "іmages", "#ｄｅｓｉｇｎ", "lаst", "sіnce:2026-01-01", "ｌａｒｇｅｓｔ"],  # noqa: RUF001
+)
+def test_look_alike_letters_are_not_keywords(word):
+    """Fullwidth and Cyrillic look-alikes are other words: refused, never silently taken as the keyword."""
+    parsed = grammar.parse(word, today=TODAY)
+    if word.startswith("#"):  # a name of a channel, which may hold any letters; looked up, not a keyword
+        assert isinstance(parsed, grammar.ListFiles) and parsed.query.conversation is not None
+        return
+    assert isinstance(parsed, grammar.ParseError) and parsed.word == word
+
+
+def test_scrub_removes_slack_response_urls():
+    lines = [
+        "Sending a request - url: https://hooks.slack.com/commands/T0001/1234/AbCdEfGh, body: {}",
+        '"response_url": "https:\\/\\/hooks.slack.com\\/actions\\/T0001\\/123\\/AbCdEfGh"',
+        "{'response_url': 'https://hooks.slack.com/app/T111/123/AbCdEfGh'}",
+        "url: https://hooks.slack-gov.com/services/T0/B0/AbCdEfGh)",
+    ]
+    for line in lines:
+        cleaned = logs.scrub(line)
+        assert "AbCdEfGh" not in cleaned and "hooks.slack" in cleaned, cleaned
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?code=%ED%A0%80&state=%FF",
+        "?code=a&state=" + "s" * 4_000,
+        "?error=access_denied&state=x",
+        "?code=a&code=b&state=c&state=d",
+        "?state=",
+        "?code=%00&state=%00",
+        "?" + "&".join(f"k{i}=v" for i in range(500)),
+    ],
+)
+def test_hostile_oauth_callbacks_get_a_page_never_a_500(slack: SlackDriver, rc, query):
+    jar = {"files-bot-rc-oauth-state": "x" * 4_000, "slack-app-oauth-state": "%ff\\"}
+    with captured_logs(logging.INFO) as log:
+        for url in (f"{slack.bot_url}/slack/oauth_redirect", f"{rc.bot_url}/rocketchat/oauth_redirect"):
+            response = requests.get(url + query, cookies=jar, timeout=10)
+            assert 200 <= response.status_code < 500, (url, response.status_code)
+            assert "Traceback" not in response.text
+    assert "Traceback" not in log.getvalue()
+
+
+def test_every_route_answers_odd_methods_headers_and_bodies_without_a_5xx(slack: SlackDriver, rc):
+    """Even a GET with a body its Content-Type says is JSON or a form (Bolt's adapter parses it)."""
+    paths = ["/slack/events", "/slack/install", "/slack/oauth_redirect", "/healthz", "/metrics", "/nope"]
+    bridge = ["/rocketchat/command", "/rocketchat/action", "/rocketchat/install", "/rocketchat/oauth_redirect"]
+    odd_headers = [
+        {"Content-Type": "application/json; charset=utf-16"},
+        {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+        {"Cookie": "=; ;;=\\", "X-Request-Id": "x" * 5_000},
+        {"X-Slack-Request-Timestamp": "²", "X-FilesBot-Request-Timestamp": "²", "X-FilesBot-Signature": "v0="},
+    ]
+    failures = []
+    with captured_logs(logging.INFO) as log:
+        for base, routes in ((slack.bot_url, paths), (rc.bot_url, bridge)):
+            for path, method, headers, body in itertools.product(
+                routes, ("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"), odd_headers, (b"\xff{", b"payload=%7B")
+            ):
+                response = requests.request(
+                    method, base + path, headers=headers, data=body, allow_redirects=False, timeout=10
+                )
+                if response.status_code >= 500:
+                    failures.append((method, path, headers, body, response.status_code))
+    assert failures == []
+    assert "Traceback" not in log.getvalue()

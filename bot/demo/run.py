@@ -32,7 +32,7 @@ def run_demo(settings: Settings, *, host: str, port: int, data_dir: Path | None)
         box = stack.enter_context(Sandbox(where))
         try:
             server: Any = create_server(
-                create_page(box), host=host, port=port, threads=PAGE_THREADS, ident="files-bot-demo"
+                create_page(box, host), host=host, port=port, threads=PAGE_THREADS, ident="files-bot-demo"
             )
         except OSError as error:  # most often: the port is taken
             print(f"files-bot demo: cannot listen on {host}:{port} ({error.strerror}); try --port", flush=True)

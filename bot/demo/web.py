@@ -4,14 +4,20 @@ The page (static/index.html, app.js) picks a platform, a person and a conversati
 button clicks through these routes, and renders the bot's replies the way each platform's client would
 (Block Kit for Slack, UIKit blocks for Rocket.Chat). The routes only translate: the sandbox's drivers talk
 to the real bot.
+
+The page shows everyone's view, so it answers only requests addressed to it: by the address it listens on
+or a localhost name, never by another site's domain name (DNS rebinding would otherwise let that site read
+`/api/*`), and it acts only on its own page's JSON calls, never on another site's form.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 
@@ -20,11 +26,29 @@ from bot.demo.sandbox import PLATFORMS, Sandbox, UnknownName
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 MAX_TEXT = 500  # a /files line longer than this is not something a person typed
+MAX_BODY_BYTES = 64 * 1024  # the page's requests are a few hundred bytes
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def create_page(box: Sandbox) -> Flask:
-    """The Flask app serving the demo page for `box`."""
+def create_page(box: Sandbox, host: str = "127.0.0.1") -> Flask:
+    """The Flask app serving the demo page for `box`, listening on `host`."""
     web = Flask("files-bot-demo", static_folder=None)
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    names = LOCAL_NAMES | {host.strip("[]").lower()}
+
+    @web.before_request
+    def addressed_to_this_page() -> tuple[Response, int] | None:
+        if not _known_host(request.host, names, any_address=host in ANY_ADDRESS):
+            return jsonify(error="this page answers only on its own address"), 400
+        if request.method in SAFE_METHODS:
+            return None
+        if request.mimetype != "application/json":  # a cross-site form can't send JSON without CORS
+            return jsonify(error="send JSON"), 415
+        if not _same_origin():
+            return jsonify(error="cross-site request refused"), 403
+        return None
 
     @web.get("/")
     def index() -> Response:
@@ -87,6 +111,33 @@ def create_page(box: Sandbox) -> Flask:
         return jsonify(error=str(error)), 502
 
     return web
+
+
+def _known_host(host: str, names: frozenset[str], *, any_address: bool) -> bool:
+    """`host` (the Host header, with its port) names this page. On every address (0.0.0.0), any IP
+    address does too: only a domain name can be rebound to another site."""
+    try:
+        name = urlsplit(f"//{host}").hostname
+    except ValueError:
+        return False
+    if not name:
+        return False
+    if name in names:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return any_address
+
+
+def _same_origin() -> bool:
+    """No sign of another site: browsers send `Origin` and `Sec-Fetch-Site` with every POST."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.lower() != f"{request.scheme}://{request.host}".lower():
+        return False
+    site = request.headers.get("Sec-Fetch-Site")
+    return site is None or site == "same-origin"
 
 
 def _arg(name: str) -> str:

@@ -7,6 +7,7 @@ protocol; the TypeScript app's tests load the same files, so the two sides canno
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 PROTOCOL_DIR = Path(__file__).parent / "protocol"
+# A request nests a few levels deep; a body nested far deeper is hostile, and would exhaust the stack of the
+# JSON parser or of the schema validation (RecursionError) instead of getting a 400.
+MAX_DEPTH = 16
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadRequest(Exception):
@@ -91,9 +96,30 @@ def _json(raw: bytes) -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("body is not JSON") from None
+    except RecursionError:
+        raise BadRequest("body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest("body is not a JSON object")
+    _check_values(body)
     return body
+
+
+def _check_values(body: dict[str, Any]) -> None:
+    """Refuse what would fail further on: nesting deeper than `MAX_DEPTH`, and strings holding a lone UTF-16
+    surrogate (JSON may escape one, "\\ud800"; no platform API, database or log can encode it). Iterative:
+    the point is to refuse what would overflow the stack."""
+    pending: list[tuple[object, int]] = [(body, 1)]
+    while pending:
+        value, level = pending.pop()
+        if level > MAX_DEPTH:
+            raise BadRequest("body is nested too deeply")
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            raise BadRequest("body has a string that is not valid Unicode")
+        if isinstance(value, dict):
+            pending.extend((key, level) for key in value)
+            pending.extend((child, level + 1) for child in value.values())
+        elif isinstance(value, list):
+            pending.extend((child, level + 1) for child in value)
 
 
 def _room(room: dict[str, Any]) -> Room:

@@ -12,6 +12,9 @@ from pathlib import Path
 import sqlite_utils
 
 STATE_SECONDS = 600
+# Anyone can open `/rocketchat/install`, and each visit issues a state. Expired states are deleted as new
+# ones are issued; a flood within their lifetime pushes out the oldest past this many.
+MAX_PENDING_STATES = 10_000
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,9 @@ class UserToken:
 
 
 class TokenStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_pending_states: int = MAX_PENDING_STATES) -> None:
         self._path = path
+        self._max_pending_states = max_pending_states
         self._local = threading.local()
         db = self._db()
         db.table("tokens").create(
@@ -45,6 +49,7 @@ class TokenStore:
             not_null={"access_token"},
         )
         db.table("oauth_states").create({"state": str, "created_at": float}, pk="state", if_not_exists=True)
+        db.table("oauth_states").create_index(["created_at"], if_not_exists=True)
 
     def _db(self) -> sqlite_utils.Database:
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
@@ -81,6 +86,11 @@ class TokenStore:
         db = self._db()
         db.table("oauth_states").delete_where("created_at < ?", [time.time() - STATE_SECONDS])
         db.table("oauth_states").insert({"state": state, "created_at": time.time()})
+        db.conn.execute(  # keeps the newest `max_pending_states` (walking the index, not sorting the table)
+            "delete from oauth_states where created_at < "
+            "(select created_at from oauth_states order by created_at desc limit 1 offset ?)",
+            [self._max_pending_states - 1],
+        )
         return state
 
     def consume_state(self, state: str) -> bool:

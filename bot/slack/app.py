@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.ack_priority import AckPriority
 from bot.cache import FileCache
@@ -18,6 +17,7 @@ from bot.replay import ReplayGuard
 from bot.slack import events, listeners, scopes
 from bot.slack.authorize import UserTokenAuthorize
 from bot.slack.client import web_client
+from bot.slack.oauth_state import BoundedSQLite3OAuthStateStore
 from bot.slack.paths import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.stores import ThreadLocalSQLite3InstallationStore
 from bot.slack.workspace import INSTALLATIONS_FILE
@@ -46,7 +46,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
         install_page_rendering_enabled=False,
         authorization_url=settings.slack_authorize_url,
         installation_store=installation_store,
-        state_store=SQLite3OAuthStateStore(
+        state_store=BoundedSQLite3OAuthStateStore(
             database=str(settings.data_dir / "slack-oauth-state.sqlite"),
             expiration_seconds=OAUTH_STATE_SECONDS,
         ),
