@@ -42,15 +42,24 @@ export interface ActionBody {
     triggerId: string | null;
 }
 
+/** An interactive element as the bot sends it: this App adds `appId` and its block's `blockId` itself. */
+type Unstamped<E> = E extends unknown ? Omit<E, 'appId' | 'blockId'> & { appId?: string; blockId?: string } : never;
+
+/** A @rocket.chat/ui-kit block as the bot sends it; actions blocks need the `blockId` their elements get. */
+type Unstamp<B> = B extends { type: 'actions'; elements: readonly (infer E)[] }
+    ? Omit<B, 'elements' | 'blockId'> & { blockId: string; elements: readonly Unstamped<E>[] }
+    : B;
+export type BotBlock = Unstamp<LayoutBlock>;
+
 /**
- * The bot's answer. Its blocks are typed as @rocket.chat/ui-kit's `LayoutBlock`s: the bot's test suite
- * type-checks every kind of block it can render against that same type (tests/test_rocketchat_uikit_types.py).
+ * The bot's answer. The bot's test suite type-checks every kind of block it can render as `BotBlock`
+ * (tests/test_rocketchat_uikit_types.py), so stamping makes them @rocket.chat/ui-kit `LayoutBlock`s.
  * `none`: nothing to show (a click on a link button, which the client also opens itself).
  */
 export interface Answer {
     text: string;
     title: string;
-    blocks: LayoutBlock[];
+    blocks: BotBlock[];
     surface: 'contextualBar' | 'notification' | 'none';
 }
 
@@ -127,7 +136,7 @@ export function parseAnswer(raw: unknown): Answer | null {
     if (!surface) {
         return null;
     }
-    const blocks = answer.blocks.filter((b): b is LayoutBlock => !!b && typeof b === 'object' && typeof b.type === 'string');
+    const blocks = answer.blocks.filter((b): b is BotBlock => !!b && typeof b === 'object' && typeof b.type === 'string');
     return {
         text: answer.text,
         title: typeof answer.title === 'string' ? answer.title : 'Files',
@@ -137,21 +146,19 @@ export function parseAnswer(raw: unknown): Answer | null {
 }
 
 /** Copies of the blocks with this app's id on every interactive element, so clicks come back to us. */
-export function stampBlocks(blocks: LayoutBlock[], appId: string): LayoutBlock[] {
+export function stampBlocks(blocks: BotBlock[], appId: string): LayoutBlock[] {
     return blocks.map((block): LayoutBlock => {
         if (block.type !== 'actions') {
-            return { ...block };
+            return { ...block } as LayoutBlock;
         }
         const { blockId } = block;
-        return {
-            ...block,
-            elements: block.elements.map((element) => ({ ...element, appId, ...(blockId ? { blockId } : {}) })),
-        };
+        // Exactly what `Unstamp` took away: every element now has the App's id and its block's id.
+        return { ...block, elements: block.elements.map((element) => ({ ...element, appId, blockId })) } as LayoutBlock;
     });
 }
 
 /** The blocks without their buttons and menus: for a notification standing in for the contextual bar they drive. */
-export function withoutControls(blocks: LayoutBlock[]): LayoutBlock[] {
+export function withoutControls(blocks: BotBlock[]): BotBlock[] {
     return blocks.filter((block) => block.type !== 'actions');
 }
 
