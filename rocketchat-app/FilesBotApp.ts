@@ -32,17 +32,11 @@ import {
     stampBlocks,
     UNREACHABLE,
     VIEW_ID,
+    within,
+    withoutControls,
 } from './src/bridge';
 
 const SETTING_URL = 'bot_url';
-
-/**
- * The bot's UIKit blocks are JSON checked against the shared protocol schema on the bot's side; they go to
- * the engine as they are, so there is no point in rebuilding them in the engine's block type union here.
- */
-function asEngineBlocks(blocks: Array<{ [key: string]: unknown }>): never {
-    return blocks as never;
-}
 const SETTING_SECRET = 'shared_secret';
 
 /**
@@ -69,10 +63,12 @@ export class FilesBotApp extends App implements IUIKitInteractionHandler {
             return context.getInteractionResponder().updateContextualBarViewResponse({
                 id: VIEW_ID,
                 title: { type: 'plain_text', text: answer.title },
-                blocks: asEngineBlocks(stampBlocks(answer.blocks, this.getID())),
+                blocks: stampBlocks(answer.blocks, this.getID()),
             });
         }
-        await this.notify(modify, data.user, data.room, answer);
+        if (!answer || answer.surface !== 'none') {
+            await this.notify(modify, data.user, data.room, answer);
+        }
         return context.getInteractionResponder().successResponse();
     }
 
@@ -87,11 +83,15 @@ export class FilesBotApp extends App implements IUIKitInteractionHandler {
         }
         const request = signedRequest(secret, body, Date.now());
         try {
-            const response = await http.post(url + path, {
+            const response = await within(REQUEST_TIMEOUT_MS, http.post(url + path, {
                 content: request.content,
                 headers: request.headers,
                 timeout: REQUEST_TIMEOUT_MS,
-            });
+            }));
+            if (!response) {
+                this.getLogger().error(`files-bot did not answer within ${REQUEST_TIMEOUT_MS} ms`);
+                return null;
+            }
             if (response.statusCode !== 200) {
                 this.getLogger().error(`files-bot answered HTTP ${response.statusCode}`);
                 return null;
@@ -113,7 +113,7 @@ export class FilesBotApp extends App implements IUIKitInteractionHandler {
             .setText(answer ? answer.text : UNREACHABLE)
             .getMessage();
         if (answer) {
-            message.blocks = asEngineBlocks(stampBlocks(answer.blocks, this.getID()));
+            message.blocks = stampBlocks(answer.blocks, this.getID());
         }
         await modify.getNotifier().notifyUser(user, message);
     }
@@ -156,14 +156,23 @@ class FilesCommand implements ISlashCommand {
         const body = commandBody(user, room, context.getArguments(), triggerId);
         const answer = await this.app.forward(read, http, '/rocketchat/command', body);
         if (answer && answer.surface === 'contextualBar' && triggerId) {
-            await modify.getUiController().openSurfaceView({
-                id: VIEW_ID,
-                type: UIKitSurfaceType.CONTEXTUAL_BAR,
-                title: { type: 'plain_text', text: answer.title },
-                blocks: asEngineBlocks(stampBlocks(answer.blocks, this.app.getID())),
-            }, { triggerId }, user);
-            return;
+            try {
+                await modify.getUiController().openSurfaceView({
+                    id: VIEW_ID,
+                    type: UIKitSurfaceType.CONTEXTUAL_BAR,
+                    title: { type: 'plain_text', text: answer.title },
+                    blocks: stampBlocks(answer.blocks, this.app.getID()),
+                }, { triggerId }, user);
+                return;
+            } catch (error) {
+                // The person still gets the first page, as a notification without the controls it can't drive.
+                this.app.getLogger().error('could not open the contextual bar', error);
+                await this.app.notify(modify, user, room, { ...answer, blocks: withoutControls(answer.blocks) });
+                return;
+            }
         }
-        await this.app.notify(modify, user, room, answer);
+        if (!answer || answer.surface !== 'none') {
+            await this.app.notify(modify, user, room, answer);
+        }
     }
 }

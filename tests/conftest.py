@@ -7,6 +7,7 @@ import pytest
 
 from bot.emulators.rocketchat_api import FakeRocketChat
 from bot.emulators.slack_api import Conversation, FakeSlack, File, User
+from tests.rocketchat_app_build import app_installed, app_zip, engine_installed  # noqa: F401 (session fixtures)
 from tests.rocketchat_harness import APP_SECRET, BridgeDriver
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, running_bot
 

@@ -2,54 +2,38 @@
 node's test runner on the shared protocol fixtures, and packaged into the zip an admin uploads.
 
 Runs from the README's one test command. Without npm it is skipped with the reason — except in CI, where a
-missing npm is a failure, not a skip.
+missing npm is a failure, not a skip (see tests/rocketchat_app_build.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-APP = Path(__file__).resolve().parents[1] / "rocketchat-app"
+from tests.rocketchat_app_build import APP, npm
 
 
-def npm(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["npm", *args], cwd=APP, capture_output=True, text=True, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def installed() -> Iterator[None]:
-    if shutil.which("npm") is None:
-        if os.environ.get("CI"):
-            pytest.fail("npm is required in CI to build and test the Rocket.Chat App")
-        pytest.skip("npm is not installed: the Rocket.Chat App's checks need Node.js and npm")
-    result = npm("ci", "--no-audit", "--no-fund")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    yield
-
-
-def test_app_type_checks_against_apps_engine(installed):
-    result = npm("run", "typecheck")
+def test_app_type_checks_against_apps_engine(app_installed):
+    result = npm(APP, "run", "typecheck")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_app_unit_tests_pass(installed):
-    result = npm("test")
+def test_app_unit_tests_pass(app_installed):
+    result = npm(APP, "test")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "# fail 0" in output and "# pass 0" not in output
 
 
-def test_app_packages_into_an_uploadable_zip(installed):
-    result = npm("run", "package")
-    assert result.returncode == 0, result.stdout + result.stderr
-    [archive] = (APP / "dist").glob("files-bot_*.zip")
-    names = set(zipfile.ZipFile(archive).namelist())
+def test_app_packages_into_an_uploadable_zip(app_zip: Path):
+    names = set(zipfile.ZipFile(app_zip).namelist())
     assert {"app.json", "FilesBotApp.js", "src/bridge.js", "icon.png", "i18n/en.json"} <= names
-    assert not any(name.startswith(("test/", "node_modules/")) for name in names)
+    assert not any(name.startswith(("test/", "node_modules/", "engine-test/")) for name in names)
+
+
+def test_the_zip_declares_the_app_json_range_not_the_cli_pin(app_zip: Path):
+    """`rc-apps package` would rewrite requiredApiVersion to the exact apps-engine version in package.json."""
+    declared = json.loads((APP / "app.json").read_text())["requiredApiVersion"]
+    shipped = json.loads(zipfile.ZipFile(app_zip).read("app.json"))["requiredApiVersion"]
+    assert shipped == declared == "^1.53.1"

@@ -21,6 +21,7 @@ from tests.rocketchat_harness import protocol_fixture
         ("action", "action.json"),
         ("answer", "answer.listing.json"),
         ("answer", "answer.notice.json"),
+        ("answer", "answer.none.json"),
     ],
 )
 def test_fixtures_match_the_schema(definition, name):

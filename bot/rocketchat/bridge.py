@@ -59,6 +59,8 @@ class RocketChatFiles:
         return self._run(lambda: files_command.list_files(triaged, inv, source, self._codec), source, cmd.user_id)
 
     def action(self, act: Action) -> dict[str, Any]:
+        if act.action_id == render.ACTION_AUTHORIZE:
+            return render.nothing()
         if act.action_id not in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
             return self._answer(Notice(UNKNOWN_ACTION), None, act.user_id)
         token = self._oauth.current_token(act.user_id)

@@ -17,6 +17,7 @@ ACTION_PREV = "files_prev"
 ACTION_NEXT = "files_next"
 ACTION_TYPE = "files_type"
 ACTION_AUTHORIZE = "files_authorize"
+AUTHORIZE_BLOCK = "files-authorize"
 TITLE = "Files"
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -33,6 +34,12 @@ def render(reply: Reply, room_name: Names, user_name: Names) -> dict[str, Any]:
     if isinstance(reply, Notice):
         return _notice(reply)
     return _listing(reply, room_name, user_name)
+
+
+def nothing() -> dict[str, Any]:
+    """The answer to a click with nothing to show: the Authorize link button, which the client opens by itself
+    (Rocket.Chat still reports the click as a block action)."""
+    return {"text": "", "title": TITLE, "blocks": [], "surface": "none"}
 
 
 def escape(text: str) -> str:
@@ -55,6 +62,7 @@ def _notice(notice: Notice) -> dict[str, Any]:
         blocks.append(
             {
                 "type": "actions",
+                "blockId": AUTHORIZE_BLOCK,
                 "elements": [
                     {
                         "type": "button",

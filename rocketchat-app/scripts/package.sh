@@ -9,6 +9,17 @@ mkdir .package
 cp -r app.json FilesBotApp.ts src i18n icon.png package.json .rcappsconfig .package/
 ln -s ../node_modules .package/node_modules
 (cd .package && npx rc-apps package)
+# `rc-apps package` rewrites app.json's requiredApiVersion to the apps-engine version in package.json whenever
+# the two differ (an exact pin, which every other engine refuses). package.json builds against the oldest
+# engine app.json's range admits, so they agree; if they ever drift apart, fail here rather than ship a pin.
+node -e '
+const declared = require("./app.json").requiredApiVersion;
+const shipped = JSON.parse(require("fs").readFileSync(".package/app.json", "utf8")).requiredApiVersion;
+if (shipped !== declared) {
+    console.error(`rc-apps changed requiredApiVersion from ${declared} to ${shipped}`);
+    process.exit(1);
+}
+'
 mkdir -p dist
 cp .package/dist/*.zip dist/
 rm -rf .package

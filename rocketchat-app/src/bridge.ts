@@ -6,6 +6,8 @@
  */
 import { createHmac } from 'crypto';
 
+import type { LayoutBlock } from '@rocket.chat/ui-kit';
+
 export const TIMESTAMP_HEADER = 'X-FilesBot-Request-Timestamp';
 export const SIGNATURE_HEADER = 'X-FilesBot-Signature';
 export const VIEW_ID = 'files-bot-files';
@@ -40,12 +42,28 @@ export interface ActionBody {
     triggerId: string | null;
 }
 
+/** An interactive element as the bot sends it: this App adds `appId` and its block's `blockId` itself. */
+type Unstamped<E> = E extends unknown ? Omit<E, 'appId' | 'blockId'> & { appId?: string; blockId?: string } : never;
+
+/** A @rocket.chat/ui-kit block as the bot sends it; actions blocks need the `blockId` their elements get. */
+type Unstamp<B> = B extends { type: 'actions'; elements: readonly (infer E)[] }
+    ? Omit<B, 'elements' | 'blockId'> & { blockId: string; elements: readonly Unstamped<E>[] }
+    : B;
+export type BotBlock = Unstamp<LayoutBlock>;
+
+/**
+ * The bot's answer. The bot's test suite type-checks every kind of block it can render as `BotBlock`
+ * (tests/test_rocketchat_uikit_types.py), so stamping makes them @rocket.chat/ui-kit `LayoutBlock`s.
+ * `none`: nothing to show (a click on a link button, which the client also opens itself).
+ */
 export interface Answer {
     text: string;
     title: string;
-    blocks: Array<{ [key: string]: unknown }>;
-    surface: 'contextualBar' | 'notification';
+    blocks: BotBlock[];
+    surface: 'contextualBar' | 'notification' | 'none';
 }
+
+const SURFACES: ReadonlyArray<Answer['surface']> = ['contextualBar', 'notification', 'none'];
 
 export interface SignedRequest {
     content: string;
@@ -114,31 +132,46 @@ export function parseAnswer(raw: unknown): Answer | null {
     if (typeof answer.text !== 'string' || !Array.isArray(answer.blocks)) {
         return null;
     }
-    if (answer.surface !== 'contextualBar' && answer.surface !== 'notification') {
+    const surface = SURFACES.find((known) => known === answer.surface);
+    if (!surface) {
         return null;
     }
-    const blocks = answer.blocks.filter((b): b is { [key: string]: unknown } => !!b && typeof b === 'object');
+    const blocks = answer.blocks.filter((b): b is BotBlock => !!b && typeof b === 'object' && typeof b.type === 'string');
     return {
         text: answer.text,
         title: typeof answer.title === 'string' ? answer.title : 'Files',
         blocks,
-        surface: answer.surface,
+        surface,
     };
 }
 
 /** Copies of the blocks with this app's id on every interactive element, so clicks come back to us. */
-export function stampBlocks(blocks: Array<{ [key: string]: unknown }>, appId: string): Array<{ [key: string]: unknown }> {
-    return blocks.map((block) => {
-        const elements = block.elements;
-        if (block.type !== 'actions' || !Array.isArray(elements)) {
-            return { ...block };
+export function stampBlocks(blocks: BotBlock[], appId: string): LayoutBlock[] {
+    return blocks.map((block): LayoutBlock => {
+        if (block.type !== 'actions') {
+            return { ...block } as LayoutBlock;
         }
-        const blockId = typeof block.blockId === 'string' ? block.blockId : undefined;
-        return {
-            ...block,
-            elements: elements.map((element) => ({ ...element, appId, ...(blockId ? { blockId } : {}) })),
-        };
+        const { blockId } = block;
+        // Exactly what `Unstamp` took away: every element now has the App's id and its block's id.
+        return { ...block, elements: block.elements.map((element) => ({ ...element, appId, blockId })) } as LayoutBlock;
     });
+}
+
+/** The blocks without their buttons and menus: for a notification standing in for the contextual bar they drive. */
+export function withoutControls(blocks: BotBlock[]): BotBlock[] {
+    return blocks.filter((block) => block.type !== 'actions');
+}
+
+/**
+ * `work`, or null once `ms` have passed. Rocket.Chat's HTTP bridge does not apply a request's `timeout`, and
+ * the engine abandons an App call after 30 s, leaving the person with nothing; this bounds our own wait.
+ */
+export function within<T>(ms: number, work: Promise<T>): Promise<T | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expiry = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), ms);
+    });
+    return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
 export const UNREACHABLE = 'files-bot could not be reached just now. Please try again in a minute.';

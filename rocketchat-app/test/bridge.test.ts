@@ -12,6 +12,8 @@ import {
     signedRequest,
     stampBlocks,
     TIMESTAMP_HEADER,
+    within,
+    withoutControls,
 } from '../src/bridge';
 
 // The protocol's single definition lives with the bot; both sides' tests load these same files.
@@ -48,6 +50,7 @@ test('reads both answer fixtures and refuses anything else', () => {
     assert.equal(listing.surface, 'contextualBar');
     assert.equal(listing.title, 'Files');
     assert.equal(parseAnswer(fixture('answer.notice.json'))?.surface, 'notification');
+    assert.equal(parseAnswer(fixture('answer.none.json'))?.surface, 'none');
     for (const bad of [null, 'x', 1, {}, { text: 'a', blocks: [] }, { text: 'a', blocks: 'b', surface: 'notification' },
         { text: 'a', blocks: [], surface: 'modal' }]) {
         assert.equal(parseAnswer(bad), null);
@@ -73,4 +76,17 @@ test('unknown room types are sent as channels, known ones as they are', () => {
         assert.equal(commandBody({ id: 'u', username: 'x' }, { id: 'r', type }, []).room.type, type);
     }
     assert.equal(commandBody({ id: 'u', username: 'x' }, { id: 'r', type: 'zz' }, []).room.type, 'c');
+});
+
+test('a notification standing in for the contextual bar keeps every block but the controls', () => {
+    const blocks = fixture('answer.listing.json').blocks;
+    const kept = withoutControls(blocks);
+    assert.deepEqual(kept.map((b) => b.type), blocks.filter((b: any) => b.type !== 'actions').map((b: any) => b.type));
+    assert.ok(kept.length > 0 && kept.length < blocks.length);
+});
+
+test('within: the answer when it comes in time, null when it does not', async () => {
+    assert.equal(await within(1000, Promise.resolve('answer')), 'answer');
+    assert.equal(await within(1, new Promise(() => undefined)), null);
+    await assert.rejects(within(1000, Promise.reject(new Error('refused'))), /refused/);
 });
