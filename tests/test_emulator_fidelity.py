@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ import jsonschema
 import pytest
 import requests
 
+from bot.emulators.rocketchat_api import FakeRocketChat
+from bot.emulators.rocketchat_api import File as RcFile
+from bot.emulators.rocketchat_api import Room as RcRoom
 from bot.emulators.slack_api import Conversation, FakeSlack, File, User
 
 SPECS = Path(__file__).parent / "fixtures" / "specs"
@@ -227,3 +231,292 @@ def test_slack_reports_the_tokens_scopes_in_a_header(fake: FakeSlack):
     bot, user = tokens(fake)
     assert set(call(fake, "auth.test", bot).headers["X-OAuth-Scopes"].split(",")) == set(ALL_BOT_SCOPES)
     assert call(fake, "files.list", user).headers["X-OAuth-Scopes"] == "files:read"
+
+
+# == Rocket.Chat ==============================================================================================
+RC_OPENAPI = json.loads((SPECS / "rocketchat_openapi.excerpt.json").read_text())["endpoints"]
+
+# What the REST source (RocketChat/Rocket.Chat, apps/meteor/app/api/server/) answers beyond the Open-API
+# documents; FIDELITY.md names the file and commit of each.
+_FAILURE = {  # APIClass.failure(): a thrown Meteor.Error becomes `"<reason> [<error>]"` and its errorType
+    "type": "object",
+    "properties": {"success": {"enum": [False]}, "error": {"type": "string"}, "errorType": {"type": "string"}},
+    "required": ["success", "error"],
+}
+_LISTED = {"count": {"type": "integer"}, "offset": {"type": "integer"}, "total": {"type": "integer"}}
+RC_SOURCE: dict[str, dict[int, dict[str, Any]]] = {
+    # v1/groups.ts, v1/im.ts, v1/channels.ts (typed routes): exactly these keys
+    "files": {
+        200: {
+            "type": "object",
+            "properties": {"files": {"type": "array"}, **_LISTED, "success": {"enum": [True]}},
+            "required": ["files", "count", "offset", "total", "success"],
+            "additionalProperties": False,
+        }
+    },
+    "rooms.info": {  # v1/rooms.ts
+        200: {
+            "type": "object",
+            "properties": {"room": {"type": ["object", "null"]}, "success": {"enum": [True]}},
+            "required": ["room", "success"],
+            "additionalProperties": False,
+        }
+    },
+    "*": {
+        400: _FAILURE,
+        401: {  # ApiClass.ts addRoute: unauthorized('You must be logged in to do this.') + the legacy pair
+            "type": "object",
+            "properties": {
+                "success": {"enum": [False]},
+                "error": {"enum": ["You must be logged in to do this."]},
+                "status": {"enum": ["error"]},
+                "message": {"enum": ["You must be logged in to do this."]},
+            },
+            "required": ["success", "error", "status", "message"],
+        },
+        403: {  # ApiClass.ts forbidden(): 'unauthorized' before 8.0, or the reason given
+            "type": "object",
+            "properties": {"success": {"enum": [False]}, "error": {"type": "string"}},
+            "required": ["success", "error"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def rc_answer_problems(endpoint: str, response: requests.Response) -> list[str]:
+    """Where `response` departs from the Open-API schema and the REST source for `endpoint`."""
+    status, body = response.status_code, response.json()
+    problems: list[str] = []
+    documented = RC_OPENAPI[endpoint]["responses"].get(str(status))
+    source = RC_SOURCE.get("files" if endpoint.endswith(".files") else endpoint, {}).get(status)
+    source = source or RC_SOURCE["*"].get(status)
+    if documented is None and source is None:
+        return [f"HTTP {status} is documented for {endpoint} neither by the Open-API nor by the source"]
+    for schema in (documented, source):
+        if schema is not None:
+            problems += errors_of(schema, body)
+    return problems
+
+
+ANN, BOB, GUS, ROOT = "rcAnnUserId00001", "rcBobUserId00002", "rcGusGuestId0003", "rcRootAdminId004"
+PUBLIC, PRIVATE, DIRECT = "rcPublicRoom0001", "rcPrivateRoom001", f"{ANN}{BOB}"
+
+
+@pytest.fixture
+def rc_fake() -> Iterator[FakeRocketChat]:
+    """Ann and Bob share a channel, a private group and a DM; Gus is a guest; Root the admin is in none."""
+    with FakeRocketChat() as fake:
+        fake.add_user(ANN, "ann")
+        fake.add_user(BOB, "bob")
+        fake.add_user(GUS, "gus", roles=["guest"])
+        fake.add_user(ROOT, "root", roles=["user", "admin"])
+        fake.rooms[PUBLIC] = RcRoom(PUBLIC, "public", "c", {ANN, BOB}, owners={ANN})
+        fake.rooms[PRIVATE] = RcRoom(PRIVATE, "private", "p", {ANN, BOB}, owners={BOB})
+        fake.rooms[DIRECT] = RcRoom(DIRECT, "", "d", {ANN, BOB})
+        names = ["b-report.PDF", "a-notes.txt", "c-photo.png", "report(1).pdf", "Report 2.pdf"]
+        for n, name in enumerate(names):
+            for room in (PUBLIC, PRIVATE, DIRECT):
+                mime = "image/png" if name.endswith("png") else "application/pdf"
+                fake.files.append(RcFile(f"{room[:6]}File{n:04d}", name, room, ANN, 100 * (n + 1), mime, 1.78e9 + n))
+        yield fake
+
+
+class Caller:
+    def __init__(self, fake: FakeRocketChat, user: str | None) -> None:
+        self.base = fake.base_url
+        self.headers = {"X-User-Id": user, "X-Auth-Token": fake.personal_access_token(user)} if user else {}
+
+    def get(self, endpoint: str, **params: Any) -> requests.Response:
+        return requests.get(f"{self.base}/api/v1/{endpoint}", params=params, headers=self.headers, timeout=5)
+
+    def post(self, endpoint: str, **body: Any) -> requests.Response:
+        return requests.post(f"{self.base}/api/v1/{endpoint}", json=body, headers=self.headers, timeout=5)
+
+    def upload(self, room: str, data: bytes | None) -> requests.Response:
+        files = {"file": ("chart.png", data, "image/png")} if data is not None else {"other": ("x", b"", "text/plain")}
+        return requests.post(f"{self.base}/api/v1/rooms.media/{room}", files=files, headers=self.headers, timeout=5)
+
+
+def rc_calls(fake: FakeRocketChat) -> Iterator[tuple[str, requests.Response]]:
+    """Every endpoint files-bot calls, answering and refusing, as the bot calls them."""
+    ann, gus, root, nobody = Caller(fake, ANN), Caller(fake, GUS), Caller(fake, ROOT), Caller(fake, None)
+    for endpoint, room in (("channels.files", PUBLIC), ("groups.files", PRIVATE), ("im.files", DIRECT)):
+        yield endpoint, ann.get(endpoint, roomId=room, offset=0, count=2, sort='{"size":-1}')
+        yield endpoint, ann.get(endpoint, roomId=room, typeGroup="image", name="PHOTO")
+        yield endpoint, root.get(endpoint, roomId=room)
+        yield endpoint, ann.get(endpoint, roomId="rcNoSuchRoom0001")
+        yield endpoint, ann.get(endpoint, roomId=room, name="report(")
+        yield endpoint, nobody.get(endpoint, roomId=room)
+    yield "channels.files", gus.get("channels.files", roomId=PUBLIC)
+    for room in (PUBLIC, PRIVATE, DIRECT, "rcNoSuchRoom0001"):
+        yield "rooms.info", root.get("rooms.info", roomId=room)
+    yield "rooms.info", ann.get("rooms.info", roomName="private")
+    yield "users.info", ann.get("users.info", username="bob")
+    yield "users.info", ann.get("users.info", username="nobody")
+    yield "subscriptions.get", ann.get("subscriptions.get")
+    for endpoint, room in (("channels.roles", PUBLIC), ("groups.roles", PRIVATE)):
+        yield endpoint, root.get(endpoint, roomId=room)
+        yield endpoint, ann.get(endpoint, roomId=room)
+    for endpoint, room in (("channels.members", PUBLIC), ("groups.members", PRIVATE)):
+        yield endpoint, root.get(endpoint, roomId=room)
+        yield endpoint, ann.get(endpoint, roomId=room, offset=1, count=1)
+    yield "roles.getUsersInRole", root.get("roles.getUsersInRole", role="admin")
+    yield "roles.getUsersInRole", ann.get("roles.getUsersInRole", role="admin")
+    yield "dm.create", root.post("dm.create", username="ann")
+    yield "dm.create", root.post("dm.create", username="nobody")
+    yield "chat.postMessage", ann.post("chat.postMessage", roomId=DIRECT, text="*report*")
+    yield "chat.postMessage", root.post("chat.postMessage", roomId=DIRECT, text="not a member")
+    media = ann.upload(DIRECT, b"\x89PNG")
+    yield "rooms.media", media
+    yield "rooms.media", ann.upload(DIRECT, None)
+    yield "rooms.media", root.upload(DIRECT, b"\x89PNG")
+    file_id = media.json()["file"]["_id"]
+    yield "rooms.mediaConfirm", root.post(f"rooms.mediaConfirm/{DIRECT}/{file_id}", msg="x")
+    yield "rooms.mediaConfirm", ann.post(f"rooms.mediaConfirm/{PUBLIC}/{file_id}", msg="x")
+    yield "rooms.mediaConfirm", ann.post(f"rooms.mediaConfirm/{DIRECT}/{file_id}", msg="Trend")
+    yield "me", ann.get("me")
+
+
+def test_every_rocketchat_answer_matches_the_open_api_and_the_rest_source(rc_fake: FakeRocketChat):
+    problems = {
+        f"{endpoint} #{n}": found
+        for n, (endpoint, response) in enumerate(rc_calls(rc_fake))
+        if (found := rc_answer_problems(endpoint.split("/")[0], response))
+    }
+    assert problems == {}
+
+
+def rc_refusal(response: requests.Response) -> tuple[int, dict[str, Any]]:
+    return response.status_code, response.json()
+
+
+def not_found(word: str, params: str = '"roomId" or "roomName"') -> tuple[int, dict[str, Any]]:
+    return 400, {
+        "success": False,
+        "error": f"The required {params} param provided does not match any {word} [error-room-not-found]",
+        "errorType": "error-room-not-found",
+    }
+
+
+def test_a_room_the_caller_may_not_access_is_refused_as_each_files_endpoint_does(rc_fake: FakeRocketChat):
+    """channels.ts / im.ts: the room is found, then `API.v1.forbidden()`: 403, `unauthorized` before 8.0.
+    groups.ts: findPrivateGroupByIdOrName throws error-room-not-found for a non-member as for no group."""
+    forbidden = (403, {"success": False, "error": "unauthorized"})
+    root, gus = Caller(rc_fake, ROOT), Caller(rc_fake, GUS)
+    assert rc_refusal(gus.get("channels.files", roomId=PUBLIC)) == forbidden
+    assert rc_refusal(root.get("im.files", roomId=DIRECT)) == forbidden
+    assert rc_refusal(root.get("groups.files", roomId=PRIVATE)) == not_found("group")
+    assert rc_refusal(root.get("groups.files", roomId="rcNoSuchRoom0001")) == not_found("group")
+    assert rc_refusal(root.get("channels.files", roomId=PRIVATE)) == not_found("channel")
+    assert rc_refusal(root.get("im.files", roomId=PUBLIC)) == not_found("direct message", '"roomId"')
+    assert Caller(rc_fake, ROOT).get("channels.files", roomId=PUBLIC).status_code == 200  # view-c-room
+
+
+def test_each_refusal_rocketchat_documents_elsewhere(rc_fake: FakeRocketChat):
+    ann, root = Caller(rc_fake, ANN), Caller(rc_fake, ROOT)
+    assert rc_refusal(root.get("rooms.info", roomId=DIRECT)) == (
+        400,
+        {"success": False, "error": "not-allowed", "errorType": "Not Allowed"},
+    )
+    assert rc_refusal(root.get("rooms.info", roomId="rcNoSuchRoom0001")) == not_found("channel")
+    assert rc_refusal(ann.get("users.info", username="nobody")) == (400, {"success": False, "error": "User not found."})
+    assert rc_refusal(ann.get("roles.getUsersInRole", role="admin")) == (
+        403,
+        {"success": False, "error": "User does not have the permissions required for this action [error-unauthorized]"},
+    )
+    created = rc_refusal(root.post("dm.create", username="nobody"))
+    assert created[0] == 400 and created[1]["errorType"] == "error-invalid-user"
+    assert created[1]["error"] == "Invalid user [error-invalid-user]"
+    posted = root.post("chat.postMessage", roomId=DIRECT, text="x")
+    assert rc_refusal(posted) == (400, {"success": False, "error": "[invalid-channel]", "errorType": "invalid-channel"})
+    assert rc_refusal(root.upload(DIRECT, b"png")) == (403, {"success": False, "error": "unauthorized"})
+    no_file = rc_refusal(ann.upload(DIRECT, None))
+    assert no_file == (
+        400,
+        {
+            "success": False,
+            "error": "No file was uploaded [error-no-file-uploaded]",
+            "errorType": "error-no-file-uploaded",
+        },
+    )
+    assert rc_refusal(ann.post(f"rooms.mediaConfirm/{DIRECT}/rcNoSuchFile")) == (
+        400,
+        {"success": False, "error": "[invalid-file]", "errorType": "invalid-file"},
+    )
+    assert rc_refusal(Caller(rc_fake, None).get("me")) == (
+        401,
+        {
+            "success": False,
+            "error": "You must be logged in to do this.",
+            "status": "error",
+            "message": "You must be logged in to do this.",
+        },
+    )
+
+
+def test_files_endpoints_page_sort_and_filter_as_the_server_does(rc_fake: FakeRocketChat):
+    ann = Caller(rc_fake, ANN)
+    names = lambda response: [f["name"] for f in response.json()["files"]]  # noqa: E731
+    by_default = ann.get("channels.files", roomId=PUBLIC)
+    assert names(by_default) == sorted(names(by_default))  # `sort: sort || { name: 1 }`
+    page = ann.get("channels.files", roomId=PUBLIC, offset=1, count=2).json()
+    assert (page["count"], page["offset"], page["total"], len(page["files"])) == (2, 1, 5, 2)
+    assert ann.get("channels.files", roomId=PUBLIC, count=1000).json()["count"] == 5  # API_Upper_Count_Limit
+    # `name` is `{ $regex: name, $options: 'i' }`: a case-insensitive regular expression, unescaped
+    assert names(ann.get("channels.files", roomId=PUBLIC, name="^REPORT")) == ["Report 2.pdf", "report(1).pdf"]
+    assert len(names(ann.get("channels.files", roomId=PUBLIC, name=".*"))) == 5
+    invalid = ann.get("channels.files", roomId=PUBLIC, name="report(")
+    assert invalid.status_code == 400 and invalid.json()["success"] is False
+    assert names(ann.get("channels.files", roomId=PUBLIC, typeGroup="image")) == ["c-photo.png"]
+    assert names(ann.get("channels.files", roomId=PUBLIC, typeGroup="all")) == []  # no such typeGroup
+
+
+def test_the_open_api_check_catches_what_it_should(rc_fake: FakeRocketChat):
+    class Canned(requests.Response):
+        def __init__(self, body: Any, status: int) -> None:
+            super().__init__()
+            self.status_code, self._content = status, json.dumps(body).encode()
+
+    assert rc_answer_problems("groups.files", Canned({"files": [], "count": 0, "success": True}, 200))
+    assert rc_answer_problems(
+        "groups.files", Canned({"files": [], "count": 0, "offset": 0, "total": 0, "success": True, "extra": 1}, 200)
+    )
+    assert rc_answer_problems(
+        "im.files", Canned({"status": "error", "message": "You must be logged in to do this."}, 401)
+    )
+    assert rc_answer_problems("chat.postMessage", Canned({"ts": "1", "message": {}, "success": True}, 200))
+    assert rc_answer_problems("rooms.info", Canned({"success": False, "error": "x"}, 404))
+
+
+# -- what the bot makes of these answers -------------------------------------------------------------------
+def test_the_bot_answers_every_refused_room_alike_whatever_the_endpoint_said(rc):
+    """403 from channels.files and im.files, 400 error-room-not-found from groups.files, and an unknown
+    room: the person gets the one "can't find it, or you're not a member" answer, and nothing more."""
+    from tests.rocketchat_harness import CAT, DESIGN, DM, SECRET, SECRET_MARKERS
+
+    guest = "rcGuestUserId005"
+    rc.fake.add_user(guest, "gus", roles=["guest"])
+    rc.authorize(CAT)
+    rc.authorize(guest)
+    cases = [
+        (guest, DESIGN, "channels.files"),  # 403
+        (CAT, DM, "im.files"),  # 403
+        (CAT, SECRET, "groups.files"),  # 400 error-room-not-found
+        (CAT, "rcNoSuchRoom0001", "channels.files"),  # 400 error-room-not-found
+    ]
+    for user, room, endpoint in cases:
+        answer = rc.command(user, room, "")
+        assert rc.fake.calls_of(endpoint)[-1].params["roomId"] == room  # the platform was asked, and refused
+        assert re.fullmatch(r"I can't find .+, or you're not a member of it\.", answer["text"]), answer["text"]
+        assert not any(marker in json.dumps(answer) for marker in SECRET_MARKERS)
+
+
+def test_a_name_with_regular_expression_syntax_is_searched_literally(rc):
+    from tests.rocketchat_harness import ANA, GENERAL
+
+    rc.fake.files.append(RcFile("rcParenFile01", "budget (final).xlsx", GENERAL, ANA, 10, "text/csv", 1.79e9))
+    rc.authorize(ANA)
+    for text in ['name:"(final"', 'name:"t (fin"', 'name:"l).xl"']:  # each an invalid or a different regex
+        answer = json.dumps(rc.command(ANA, GENERAL, text))
+        assert "budget (final).xlsx" in answer and "1 file" in answer, text
