@@ -45,7 +45,8 @@ def test_fake_speaks_the_recorded_shapes(fake_rc):
     missing = requests.get(f"{fake_rc.base_url}/api/v1/groups.files", headers=auth, timeout=5)
     assert missing.status_code == 400 and missing.json() == fixture("error.invalid_params.json")
     anonymous = requests.get(f"{fake_rc.base_url}/api/v1/groups.files", params={"roomId": SECRET}, timeout=5)
-    assert anonymous.status_code == 401 and anonymous.json() == fixture("error.unauthorized.json")
+    # The documented pair, and (REST source before 8.0, see bot/emulators/FIDELITY.md) `success` and `error`.
+    assert anonymous.status_code == 401 and anonymous.json().items() >= fixture("error.unauthorized.json").items()
 
 
 def test_room_roles_for_the_bots_own_work(fake_rc):

@@ -151,9 +151,9 @@ def test_a_bot_that_may_not_list_admins_still_sends_the_channel_reports(fake_rc,
     from tests.rocketchat_harness import ADMIN
     from tests.rocketchat_harness import ANA as RC_ANA
 
-    fake_rc.users[ADMIN].roles = ["user", "bot"]  # roles.getUsersInRole now answers error-action-not-allowed
+    fake_rc.users[ADMIN].roles = ["user", "bot"]  # roles.getUsersInRole now answers 403 (no access-permissions)
     first = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
-    assert first.sent == 2 and first.failed == 1 and first.failures == ["admins: Rocket.Chat: error-action-not-allowed"]
+    assert first.sent == 2 and first.failed == 1 and first.failures == ["admins: Rocket.Chat: 403"]
     assert [RC_ANA] in [m["to"] for m in fake_rc.messages] and len(fake_rc.messages) == 2  # channel reports
     assert fake_rc.media == {}  # no admin report, so no chart
     # Once the permission is granted, the next run sends the admin report and nothing twice.

@@ -2,16 +2,19 @@
 
 Users, public channels (`c`), private groups (`p`), DMs (`d`) with memberships, and files. Every REST call
 is authenticated — an OAuth bearer token or a personal access token (`X-User-Id` + `X-Auth-Token`) — and
-answered for that user: `groups.files` / `im.files` / `rooms.info` refuse rooms they're not in exactly as
-they refuse rooms that don't exist. The files endpoints take `roomId`/`roomName`, `offset`, `count` (capped
-like `API_Upper_Count_Limit`), JSON `sort`, `typeGroup` and `name` (a literal, case-insensitive match), and
-reject `query`/`fields`. Faults per method: 429 with `X-RateLimit-*` headers, 5xx, malformed bodies, latency.
+answered for that user, as the REST source does: `groups.files` refuses a group they're not in exactly as
+one that doesn't exist (400), `channels.files` and `im.files` answer 403 for a room they may not access,
+`rooms.info` answers `not-allowed`. The files endpoints take `roomId`/`roomName`, `offset`, `count` (capped
+like `API_Upper_Count_Limit`), JSON `sort` (default by name), `typeGroup` and `name` (a case-insensitive
+regular expression, as the server applies it), and reject `query`/`fields`. Faults per method: 429 with
+`X-RateLimit-*` headers, 5xx, malformed bodies, latency. Where each fact comes from: FIDELITY.md.
 """
 
 from __future__ import annotations
 
 import json
 import operator
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -21,9 +24,21 @@ from urllib.parse import urlencode
 
 from bot.emulators.http_fake import Answer, HTTPFake, Request
 
-UNAUTHORIZED = {"status": "error", "message": "You must be logged in to do this."}
+# Rocket.Chat before 8.0 (this emulator answers as 7.x): a REST call without valid credentials gets the
+# unauthorized result plus the legacy `status`/`message` pair; a room the caller may not access gets 403 with
+# `unauthorized` (`forbidden` from 8.0). See APIClass.unauthorized / .forbidden in ApiClass.ts.
+UNAUTHORIZED = {
+    "success": False,
+    "error": "You must be logged in to do this.",
+    "status": "error",
+    "message": "You must be logged in to do this.",
+}
+FORBIDDEN = {"success": False, "error": "unauthorized"}
 ENDPOINT_TYPES = {"channels.files": "c", "groups.files": "p", "im.files": "d", "dm.files": "d"}
-ROOM_WORD = {"c": "channel", "p": "group", "d": "room"}
+ROOM_WORD = {"c": "channel", "p": "group", "d": "direct message"}
+# The default roles holding `view-c-room` (authorization/server/constant/permissions.ts): anyone else (a
+# guest) may only access the public channels they have joined.
+VIEW_C_ROOM_ROLES = frozenset({"admin", "user", "bot", "app", "anonymous"})
 
 
 @dataclass
@@ -229,7 +244,7 @@ class FakeRocketChat(HTTPFake):
         )
 
     def _accessible(self, user: User, room: Room) -> bool:
-        return room.t == "c" or user.id in room.members
+        return user.id in room.members or (room.t == "c" and not VIEW_C_ROOM_ROLES.isdisjoint(user.roles))
 
     def _find_room(self, params: dict[str, str]) -> Room | None:
         if params.get("roomId"):
@@ -238,8 +253,11 @@ class FakeRocketChat(HTTPFake):
 
     def _rooms_info(self, user: User, params: dict[str, str], _method: str) -> Answer:
         room = self._find_room(params)
-        if room is None or not self._accessible(user, room):
-            return Answer.json({"success": False, "error": "not-allowed", "errorType": "error-not-allowed"}, 400)
+        if room is None:
+            return self._room_not_found("c")
+        if not self._accessible(user, room):
+            # rooms.ts: API.v1.failure('not-allowed', 'Not Allowed'), i.e. the error and its type both as given.
+            return Answer.json({"success": False, "error": "not-allowed", "errorType": "Not Allowed"}, 400)
         return Answer.json(
             {"room": {"_id": room.id, "name": room.name, "fname": room.name, "t": room.t}, "success": True}
         )
@@ -250,7 +268,7 @@ class FakeRocketChat(HTTPFake):
             None,
         )
         if found is None:
-            return Answer.json({"success": False, "error": "User not found.", "errorType": "error-invalid-user"}, 400)
+            return Answer.json({"success": False, "error": "User not found."}, 400)
         return Answer.json({"user": {"_id": found.id, "username": found.username, "name": found.name}, "success": True})
 
     def _subscriptions(self, user: User, _params: dict[str, str], _method: str) -> Answer:
@@ -271,7 +289,7 @@ class FakeRocketChat(HTTPFake):
     def _roles(self, user: User, params: dict[str, str], method: str) -> Answer:
         room = self._find_room(params)
         wanted = "c" if method.startswith("channels") else "p"
-        if room is None or room.t != wanted or not self._accessible(user, room):
+        if room is None or room.t != wanted or not self._may_list(user, room):
             return self._room_not_found(wanted)
         roles = [
             {"rid": room.id, "u": {"_id": uid, "username": self.users[uid].username}, "roles": ["owner"]}
@@ -282,7 +300,7 @@ class FakeRocketChat(HTTPFake):
     def _members(self, user: User, params: dict[str, str], method: str) -> Answer:
         room = self._find_room(params)
         wanted = "c" if method.startswith("channels") else "p"
-        if room is None or room.t != wanted or not self._accessible(user, room):
+        if room is None or room.t != wanted or not self._may_list(user, room):
             return self._room_not_found(wanted)
         members = [{"_id": uid, "username": self.users[uid].username} for uid in sorted(room.members)]
         offset, count = int(params.get("offset", 0)), int(params.get("count", 50))
@@ -296,16 +314,16 @@ class FakeRocketChat(HTTPFake):
             }
         )
 
+    def _may_list(self, user: User, room: Room) -> bool:
+        # channels.roles/.members find the channel without checking access (findChannelByIdOrName);
+        # groups.* refuse a group the caller can't access as if it did not exist (findPrivateGroupByIdOrName).
+        return room.t == "c" or self._accessible(user, room)
+
     def _users_in_role(self, user: User, params: dict[str, str], _method: str) -> Answer:
-        if "admin" not in user.roles:
-            return Answer.json(
-                {
-                    "success": False,
-                    "error": "Not allowed [error-action-not-allowed]",
-                    "errorType": "error-action-not-allowed",
-                },
-                403,
-            )
+        if "admin" not in user.roles:  # `access-permissions`, held by admins only by default
+            # permissionsRequired refused before 8.0: Meteor.Error('error-unauthorized', …) answered as 403.
+            error = "User does not have the permissions required for this action [error-unauthorized]"
+            return Answer.json({"success": False, "error": error}, 403)
         users = [
             {"_id": u.id, "username": u.username, "name": u.name}
             for u in self.users.values()
@@ -316,7 +334,15 @@ class FakeRocketChat(HTTPFake):
     def _dm_create(self, user: User, params: dict[str, str], _method: str) -> Answer:
         other = next((u for u in self.users.values() if u.username == params.get("username")), None)
         if other is None:
-            return Answer.json({"success": False, "error": "User not found", "errorType": "error-invalid-user"}, 400)
+            return Answer.json(
+                {
+                    "success": False,
+                    "error": "Invalid user [error-invalid-user]",
+                    "errorType": "error-invalid-user",
+                    "details": {"method": "createDirectMessage"},
+                },
+                400,
+            )
         rid = "".join(sorted([user.id, other.id]))
         self.rooms.setdefault(rid, Room(rid, "", "d", {user.id, other.id}))
         return Answer.json(
@@ -326,42 +352,53 @@ class FakeRocketChat(HTTPFake):
     def _post_message(self, user: User, params: dict[str, str], _method: str) -> Answer:
         room = self.rooms.get(params.get("roomId", ""))
         if room is None or user.id not in room.members:
-            return self._room_not_found("c")
+            return Answer.json({"success": False, "error": "[invalid-channel]", "errorType": "invalid-channel"}, 400)
+        text = params.get("text", "")
         with self._lock:
+            seq = next(self._sequence)
             self.messages.append(
-                {
-                    "rid": room.id,
-                    "text": params.get("text", ""),
-                    "by": user.id,
-                    "to": sorted(room.members - {user.id}),
-                    "seq": next(self._sequence),
-                }
+                {"rid": room.id, "text": text, "by": user.id, "to": sorted(room.members - {user.id}), "seq": seq}
             )
-        return Answer.json({"message": {"rid": room.id, "msg": params.get("text", "")}, "success": True})
+        now = time.time()
+        message = {
+            "_id": f"rcMsg{seq:08d}",
+            "rid": room.id,
+            "msg": text,
+            "ts": _iso(now),
+            "u": {"_id": user.id, "username": user.username},
+            "_updatedAt": _iso(now),
+        }
+        return Answer.json({"ts": int(now * 1000), "channel": room.id, "message": message, "success": True})
 
     def _media(self, user: User, rid: str, request: Request) -> Answer:
         room = self.rooms.get(rid)
-        if room is None or user.id not in room.members:
-            return self._room_not_found("c")
-        if b"filename=" not in request.raw_body:
-            return Answer.json({"success": False, "error": "No file uploaded [error-no-file]"}, 400)
+        if room is None or not self._accessible(user, room):
+            return Answer.json(FORBIDDEN, 403)
+        if b'name="file"; filename=' not in request.raw_body:  # MultipartUploadHandler reads the `file` field
+            error = {"error": "No file was uploaded [error-no-file-uploaded]", "errorType": "error-no-file-uploaded"}
+            return Answer.json({"success": False, **error}, 400)
         file_id = f"rcMedia{len(self.media):05d}"
-        self.media[file_id] = {"rid": rid, "bytes": request.raw_body, "confirmed": False}
+        self.media[file_id] = {"rid": rid, "bytes": request.raw_body, "confirmed": False, "by": user.id}
         return Answer.json({"file": {"_id": file_id, "url": f"/file-upload/{file_id}/chart.png"}, "success": True})
 
     def _media_confirm(self, user: User, rid: str, file_id: str, msg: str) -> Answer:
+        room = self.rooms.get(rid)
+        if room is None or not self._accessible(user, room):
+            return Answer.json(FORBIDDEN, 403)
         media = self.media.get(file_id)
-        if media is None or media["rid"] != rid:
-            return Answer.json({"success": False, "error": "invalid file"}, 400)
+        if media is None or media["rid"] != rid or media["by"] != user.id:
+            return Answer.json({"success": False, "error": "[invalid-file]", "errorType": "invalid-file"}, 400)
         media.update(confirmed=True, seq=next(self._sequence), msg=msg)
-        return Answer.json({"message": {"rid": rid, "file": {"_id": file_id}}, "success": True})
+        message = {"_id": f"rcMsg{media['seq']:08d}", "rid": rid, "msg": msg, "file": {"_id": file_id}}
+        return Answer.json({"message": message, "success": True})
 
     def _room_not_found(self, t: str) -> Answer:
-        word = ROOM_WORD[t]
+        # im.ts's findDirectMessageRoom takes only a room id (or a username), and says so.
+        params = '"roomId"' if t == "d" else '"roomId" or "roomName"'
         return Answer.json(
             {
                 "success": False,
-                "error": f'The required "roomId" or "roomName" param provided does not match any {word} '
+                "error": f"The required {params} param provided does not match any {ROOM_WORD[t]} "
                 "[error-room-not-found]",
                 "errorType": "error-room-not-found",
             },
@@ -388,14 +425,13 @@ class FakeRocketChat(HTTPFake):
                 },
                 400,
             )
-        wanted = ENDPOINT_TYPES[method]
-        room = self._find_room(params)
-        if room is None or room.t != wanted or not self._accessible(user, room):
-            return self._room_not_found(wanted)
+        room = self._files_room(method, user, params)
+        if isinstance(room, Answer):
+            return room
         try:
             offset = int(params.get("offset", 0))
             count = int(params.get("count", 50))
-            sort = json.loads(params.get("sort", '{"uploadedAt": -1}'))
+            sort = json.loads(params.get("sort", '{"name": 1}'))  # the endpoints' default order
             if not isinstance(sort, dict) or not all(
                 k in ("uploadedAt", "size", "name") and v in (1, -1) for k, v in sort.items()
             ):
@@ -411,13 +447,15 @@ class FakeRocketChat(HTTPFake):
             )
         count = min(max(count, 0), self.upper_count_limit)
         group = params.get("typeGroup")
-        needle = (params.get("name") or "").casefold()
+        try:
+            # `name` is a MongoDB $regex with $options 'i', not escaped by the server (Python's re stands in).
+            pattern = re.compile(params.get("name") or "", re.IGNORECASE)
+        except re.error as error:
+            return Answer.json({"success": False, "error": f"Regular expression is invalid: {error}"}, 400)
         chosen = [
             f
             for f in self.files
-            if f.rid == room.id
-            and (not group or group == "all" or f.type.split("/", 1)[0] == group)
-            and needle in f.name.casefold()
+            if f.rid == room.id and (not group or f.type.split("/", 1)[0] == group) and pattern.search(f.name)
         ]
         for key, direction in reversed(list(sort.items())):
             attr = "uploaded" if key == "uploadedAt" else key
@@ -433,9 +471,21 @@ class FakeRocketChat(HTTPFake):
             }
         )
 
+    def _files_room(self, method: str, user: User, params: dict[str, str]) -> Room | Answer:
+        """The room a files endpoint lists, or its refusal. channels.files and im.files find the room, then
+        answer 403 if the caller may not access it; groups.files answers a group the caller is not in exactly
+        like one that does not exist (findPrivateGroupByIdOrName)."""
+        wanted = ENDPOINT_TYPES[method]
+        room = self._find_room(params)
+        if room is None or room.t != wanted or (wanted == "p" and not self._accessible(user, room)):
+            return self._room_not_found(wanted)
+        if not self._accessible(user, room):
+            return Answer.json(FORBIDDEN, 403)
+        return room
+
     def _render(self, f: File) -> dict[str, Any]:
         uploader = self.users[f.user]
-        stamp = datetime.fromtimestamp(f.uploaded, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        stamp = _iso(f.uploaded)
         extension = f.name.rsplit(".", 1)[-1] if "." in f.name else ""
         return {
             "_id": f.id,
@@ -458,3 +508,8 @@ class FakeRocketChat(HTTPFake):
             "uploadedAt": stamp,
             "url": f"/ufs/GridFS:Uploads/{f.id}/{f.name}",
         }
+
+
+def _iso(seconds: float) -> str:
+    """A date as Rocket.Chat's REST API writes one: ISO 8601, in milliseconds, UTC, with `Z`."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

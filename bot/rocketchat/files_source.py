@@ -1,11 +1,11 @@
 """Rocket.Chat's `channels.files` / `groups.files` / `im.files` as a `FileSource`, always called with the
 *invoking user's* OAuth token, so Rocket.Chat itself decides which rooms and files they may see.
 
-Native here: the room, `typeGroup` (one of image/video/audio), `name` (the server escapes it and matches it
-literally, case-insensitively) and `sort` by `uploadedAt` or `size`. Not native (applied by the handler's
-bounded scan): uploader, dates, other types, and "everywhere" — walked room by room over the user's own
-subscriptions. The `query` and `fields` parameters are never used: current servers disable them, and no
-user text may ever end up inside a Mongo query.
+Native here: the room, `typeGroup` (one of image/video/audio), `name` (the server reads it as a
+case-insensitive regular expression, so it is escaped here to match literally) and `sort` by `uploadedAt` or
+`size`. Not native (applied by the handler's bounded scan): uploader, dates, other types, and "everywhere" —
+walked room by room over the user's own subscriptions. The `query` and `fields` parameters are never used:
+current servers disable them, and no user text may ever end up inside a Mongo query.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ class RocketChatFileSource:
             count=str(count),
             sort=json.dumps(sort, separators=(",", ":")),
             typeGroup=TYPE_GROUPS[next(iter(query.kinds))] if query.kinds else None,
-            name=query.name,
+            name=literal_pattern(query.name) if query.name else None,
         )
         api = self._require()
         if self._limiter is not None:
@@ -249,6 +249,15 @@ def to_file_info(f: dict[str, Any], server_url: str) -> FileInfo:
         link=link,
         conversations=(str(f["rid"]),) if f.get("rid") else (),
     )
+
+
+def literal_pattern(text: str) -> str:
+    """`text` as a regular expression that matches exactly it: the files endpoints put `name` into a MongoDB
+    `$regex` unescaped, so `.*` would otherwise match every file and `(` fail the request."""
+    return "".join(f"\\{c}" if c in _REGEX_SYNTAX else c for c in text)
+
+
+_REGEX_SYNTAX = frozenset("\\^$.|?*+()[]{}")
 
 
 def _params(**values: str | None) -> dict[str, str]:
