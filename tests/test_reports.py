@@ -8,10 +8,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import time_machine
+
 from bot import chart as charts
 from bot.cache import FileCache
 from bot.report_data import CacheReportData
 from bot.report_preview import as_text, preview
+from handlers.cards import size
 from handlers.report_views import Chart, Conversation, PrivateConversations, admin_view, channel_view
 from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report, build_channel_report, iso_week
 from handlers.source import FileInfo
@@ -146,3 +149,41 @@ def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDr
     assert "Workspace storage report" in result.stdout and "#general" in result.stdout
     [chart] = tmp_path.glob("storage-slack-T0ACME-*.png")
     assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_weekly_dm_the_on_demand_report_and_the_dry_run_show_the_same_trend(rc, rc_env, fake_rc, tmp_path):
+    """The trend is the 11 recorded weeks before this one, then this week's live total (what the header
+    shows): not a stale snapshot of this week, never a week twice, whichever path builds the report."""
+    from bot import jobs, weekly
+    from bot.config import Settings
+    from bot.ratelimit import RateLimiter
+    from bot.rocketchat.charts import ChartLinks
+    from bot.sync_runner import run_sync
+    from tests.rocketchat_harness import ADMIN, APP_SECRET
+    from tests.rocketchat_harness import DESIGN as RC_DESIGN
+
+    fake_rc.rooms[RC_DESIGN].members.add(ADMIN)  # the bot account is in #general and #design
+    cache = FileCache(Path(rc_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    links = ChartLinks(APP_SECRET, rc.bot_url)
+
+    def trend_of(message: dict) -> tuple[tuple[str, int], ...]:
+        [image] = [b for b in message["blocks"] if b["type"] == "image"]
+        return links.chart(image["imageUrl"].rsplit("/", 1)[1].removesuffix(".png")).points
+
+    with time_machine.travel(NOW, tick=True):
+        run_sync(Settings.from_env(rc_env), cache, RateLimiter())
+        [(_, ws)] = cache.workspaces()
+        for week in range(36, 48):  # W36 is one week too many for a 12-week chart
+            cache.record_snapshot(
+                "rocketchat", ws, RC_DESIGN, f"2026-W{week}", file_count=1, total_bytes=week, by_type={}
+            )
+        cache.record_snapshot("rocketchat", ws, RC_DESIGN, "2026-W48", file_count=1, total_bytes=1, by_type={})  # stale
+        dry_run = preview(cache, workspace=None, conversation=None, chart_dir=tmp_path, now=NOW)
+        on_demand = trend_of(rc.command(ADMIN, RC_DESIGN, "admin report"))
+        settings = Settings.from_env({**rc_env, "FILES_BOT_PUBLIC_URL": rc.bot_url})
+        weekly.run(cache, jobs.couriers(settings), now=NOW, sleep=lambda _: None)
+    [admin_dm] = [m for m in fake_rc.messages if m["text"].startswith("Workspace storage report")]
+    live = sum(total for _, total in CacheReportData(cache, "rocketchat", ws).totals().values())
+    expected = (*((f"2026-W{week}", week) for week in range(37, 48)), ("2026-W48", live))
+    assert on_demand == trend_of(admin_dm) == expected
+    assert "Storage, last 12 weeks: " + " · ".join(f"{w} {size(b)}" for w, b in expected) in dry_run
