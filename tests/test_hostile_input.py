@@ -145,6 +145,8 @@ def assert_slack_message_is_inert(message: dict, links: set[str], ids: set[str])
     for text in [message["text"], *(o["text"] for o in mrkdwn)]:
         for token in SLACK_TOKEN.findall(text):
             target, _, label = token.partition("|")
+            if re.fullmatch(r"!date\^\d+\^\{date_short\}", target):  # a listing's date, Slack-formatted
+                continue
             if target.startswith(("@", "#")):
                 assert target[1:] in ids, (token, text)
             else:
@@ -245,3 +247,23 @@ def test_rocketchat_reports_keep_hostile_names_inert(rc, rc_env, hostile_rc):
     [admin_dm] = [m for m in rc.fake.messages if "Workspace storage report" in m["text"]]
     for message in (on_demand, weekly_dm, admin_on_demand, admin_dm):
         assert_rocketchat_message_is_inert(message, name, links)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_listing_rows_keep_hostile_names_and_links_inert(name):
+    """The same names in a `/files` listing, with the platform's link for the file carrying the name too
+    (Rocket.Chat's file URLs do, `encodeURI`d: a `)` or a space in them would end a Markdown link)."""
+    from bot.rocketchat import render as rc_render
+    from bot.slack import render as slack_render
+    from handlers.cards import Listing
+    from handlers.source import FileInfo, SourceQuery
+
+    link = f"https://chat.example/file-upload/F1/{name} (1)"
+    row = FileInfo("F1", name, "", 10, "application/pdf", "pdf", "", "U0BEN", "ben", REPORT_DAY, link, ("C0D",))
+    listing = Listing(SourceQuery(conversation_id="C0D"), [row], 1, 1, 1, 10, 10, None, False, None, None, None)
+    slack_row = slack_render.render(listing)["blocks"][2]
+    assert_slack_message_is_inert({"text": "", "blocks": [slack_row]}, {web_link(link) or ""}, {"U0BEN", "C0D"})
+    rc_row = rc_render.render(listing, lambda _: "design", lambda _: "ben")["blocks"][2]["text"]["text"]
+    [(label, href)] = RC_LINK.findall(rc_row)
+    assert href == web_link(link) and " " not in href and ")" not in href and not set(label) & set("*~`[]<>|@#\\")
+    assert "evil" not in RC_LINK.sub("", rc_row) and "@all" not in RC_LINK.sub("", rc_row)
