@@ -204,21 +204,24 @@ def subscribed_notice(conv: ConversationFacts, *, on: bool) -> ReportNotice:
 
 
 # -- helpers the renderers share ----------------------------------------------------------------------------
-_LINK_SAFE = "-._~:/?#@!$&'*+,;=%"  # RFC 3986 unreserved and reserved characters, minus ( ) [ ]
+# Kept as they are: what structures a URL. Everything else is percent-encoded (which means the same).
+_LINK_SAFE = ":/?#&=%,;"
+_UNRESERVED_MARKUP = str.maketrans({"_": "%5F", "~": "%7E"})  # `quote` never encodes these two
 
 
 def web_link(url: str) -> str | None:
     """`url` as a link target that no markup can break out of, or None when it is not an http(s) link.
 
-    Anything outside a conservative set — `>`, `|`, `)`, spaces, quotes, brackets, non-ASCII — is
-    percent-encoded, so a link can't be closed early on either platform (`<url|…>`, `[…](url)`)."""
+    Everything but letters, digits and the characters that structure a URL is percent-encoded: `>` and
+    `|` (which end `<url|…>`), `)` and spaces (which end `[…](url)`), and the characters a chat client
+    reads as markup (`_ ~ * @ ! $ + '`) — Rocket.Chat's parser, failing on a link, parses its target."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    return quote(url.strip(), safe=_LINK_SAFE)
+    return quote(url.strip(), safe=_LINK_SAFE).translate(_UNRESERVED_MARKUP)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

@@ -125,6 +125,7 @@ HOSTILE = (
     "<@U0CAT>",  # Cat is in no file of #design: her mention in its report could only come from the name
     "@all",
     "[text](https://evil.example)",
+    "_@all_",  # in a link's label Rocket.Chat parses italics, and a mention inside them: `\_` doesn't stop it
 )
 LONG_AGO = 1_780_000_000 - 10 * 86_400  # older than the cleanup age on report day: in both file lists
 REPORT_DAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -5,7 +5,6 @@ Interactive elements carry no `appId`: the App stamps its own id on them (it is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -36,13 +35,13 @@ TITLE = "Files"
 
 # Rocket.Chat's message parser (`@rocket.chat/message-parser`, which also renders UIKit `mrkdwn`) has no
 # general escape: a backslash escapes only * _ ~ ` # . — and, in the versions servers run today, not inside
-# a link's label, where `\*` still opens bold. So the ASCII characters it reads as markup in a name become
-# their fullwidth twins (U+FF01 to U+FF5E), which it reads as plain text in every context: `*` `~` `` ` ``
-# (emphasis, code), `[` `]` (links, images; `](` ends a label), `<` `>` `|` (`<url|label>` links, spoilers,
-# timestamps), `@` `#` (mentions, including @all and @here), `\` (escapes). `_` only when no letter or digit
-# comes before it: after one, neither parser lets it open or close italics, and names are full of them.
-_MARKUP = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "*~`[]<>|@#\\"})
-_LOOSE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_")
+# a link's label, where `\_@all\_` is still an italic mention. So the ASCII characters it reads as markup in
+# a name become their fullwidth twins (U+FF01 to U+FF5E), which it reads as plain text in every context:
+# `*` `_` `~` `` ` `` (emphasis, code; even an underscore inside a word opens italics in those versions),
+# `[` `]` (links, images; `](` ends a label), `<` `>` `|` (`<url|label>` links, spoilers, timestamps),
+# `@` `#` (mentions, @all and @here included), `\` (escapes). Checked against the parser itself, in the
+# App's tests (rocketchat-app/test/markup.test.ts).
+_MARKUP = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "*_~`[]<>|@#\\"})
 
 Block = dict[str, Any]
 
@@ -62,7 +61,7 @@ def escape(text: str) -> str:
     """A name for `mrkdwn` text: on one line, with every character the parser reads as markup made inert,
     so it can't become a mention, formatting or — inside a link's label — a link. Outside a label, a name
     that is a domain (`mockups.zip`) is still linked by the parser: reports keep names there `plain_text`."""
-    return _LOOSE_UNDERSCORE.sub("\uff3f", one_line(text).translate(_MARKUP))
+    return one_line(text).translate(_MARKUP)
 
 
 def link(url: str, text: str) -> str:
