@@ -45,6 +45,7 @@ PRIVATE_AGGREGATE = "private conversations (other)"
 PRIVATE_NOTE = "Private conversations you are not in are counted together, never named."
 CHART_TITLE = "Storage, last 12 weeks"
 CHART_ALT = "Line chart of the total storage of the conversations files-bot is in, week by week."
+CHART_UNAVAILABLE = "The chart could not be shown this time; the figures above are complete."
 OTHER_KIND = "Other"
 SUBSCRIBED = ("Done: you'll get ", "'s storage report every week, privately.")
 UNSUBSCRIBED = ("Done: no more weekly storage reports for ", ".")

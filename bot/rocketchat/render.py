@@ -11,6 +11,7 @@ from typing import Any
 from handlers.cards import Listing, Notice, Reply, describe, empty_text, partial_note, size, stats_line
 from handlers.kinds import MENU_LABELS, label
 from handlers.report_views import (
+    CHART_UNAVAILABLE,
     PRIVATE_AGGREGATE,
     Conversation,
     FileList,
@@ -194,6 +195,8 @@ def report_blocks(view: ReportView, names: Names, chart_url: str | None) -> list
     if view.chart and chart_url:
         chart = view.chart
         blocks.append({"type": "image", "imageUrl": chart_url, "altText": chart.alt, "title": _plain(chart.title)})
+    elif view.chart:
+        blocks.append({"type": "context", "elements": [_plain(CHART_UNAVAILABLE)]})
     blocks.extend({"type": "context", "elements": [_plain(note)]} for note in view.notes)
     return blocks
 

@@ -4,6 +4,7 @@ names the file (`slack_file`): the bot may show its own file anywhere, and no ch
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,8 @@ from bot import chart as charts
 from bot.slack import render
 from bot.weekly import DeliveryFailed
 from handlers.report_views import Chart, ReportView
+
+log = logging.getLogger(__name__)
 
 # An upload is processed asynchronously: until `files.info` shows its type, an image block naming it is
 # refused (`invalid_blocks`). Slack's advice is to poll files.info; these are the waits between the polls.
@@ -46,6 +49,7 @@ class SlackCourier:
         self._sleep = sleep
         self._charts: dict[Chart, str] = {}  # uploaded this run: every admin's report shows the same file
         self._ready: set[str] = set()
+        self._unavailable: set[Chart] = set()
 
     def members(self, conversation: str, private: bool) -> set[str]:
         del private  # one method for both kinds on Slack
@@ -72,13 +76,24 @@ class SlackCourier:
         return bool(person.get("is_admin") or person.get("is_owner"))
 
     def send(self, user: str, report: ReportView) -> None:
-        # The chart first: if it can't be shown, nothing is posted, and a retry doesn't repeat the text.
-        message = render.report(report, self.chart_file(report.chart) if report.chart else None)
+        message = render.report(report, self.shown_chart(report))
         opened = self._call(lambda: self._client.conversations_open(token=self._token, users=user))
         channel = (opened.get("channel") or {}).get("id")
         if not channel:
             raise DeliveryFailed("conversations.open returned no channel", retryable=True)
         self._call(lambda: self._client.chat_postMessage(token=self._token, channel=channel, **message))
+
+    def shown_chart(self, report: ReportView) -> str | None:
+        """The file id for `report`'s chart, or None — then the report goes out saying so: the figures are
+        the report, the chart only draws them, and a report held back for it would be no report at all."""
+        if not report.chart or report.chart in self._unavailable:
+            return None
+        try:
+            return self.chart_file(report.chart)
+        except DeliveryFailed as error:
+            log.warning("report chart not shown: %s", error.reason)
+            self._unavailable.add(report.chart)  # the other admins' reports don't wait for it again
+            return None
 
     def chart_file(self, chart: Chart) -> str:
         """The id of `chart` uploaded by the bot and ready to show in an image block; raises `DeliveryFailed`."""

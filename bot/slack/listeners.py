@@ -31,7 +31,6 @@ from bot.slack.client import web_client
 from bot.slack.courier import SlackCourier
 from bot.slack.files_source import SlackFileSource
 from bot.slack.paths import INSTALL_PATH
-from bot.weekly import DeliveryFailed
 from handlers import files_command
 from handlers.cards import Listing, Reply
 from handlers.files_command import Invocation
@@ -118,13 +117,7 @@ class FilesListeners:
             return render.report_notice(reply)
         if not isinstance(reply, ReportView):
             return reply
-        chart = None
-        if reply.chart:
-            try:
-                chart = courier.chart_file(reply.chart)
-            except DeliveryFailed as error:  # the report is worth having without its chart
-                log.warning("report chart not shown: %s", error.reason)
-        return render.report(reply, chart)
+        return render.report(reply, courier.shown_chart(reply))
 
     # -- helpers ----------------------------------------------------------------------------------
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:

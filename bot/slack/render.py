@@ -26,6 +26,7 @@ from slack_sdk.models.blocks.basic_components import SlackFile
 from handlers.cards import Listing, Notice, Reply, describe, empty_text, partial_note, size, stats_line
 from handlers.kinds import MENU_LABELS, label
 from handlers.report_views import (
+    CHART_UNAVAILABLE,
     PRIVATE_AGGREGATE,
     Conversation,
     FileList,
@@ -174,7 +175,7 @@ _SLACK_ID = re.compile(r"[A-Z0-9]{2,20}")
 
 def report(view: ReportView, chart_file: str | None = None) -> dict[str, Any]:
     """`{"text", "blocks"}` for a report: `chat.postMessage` or `respond()`. `chart_file` is the id of the
-    chart the bot uploaded (privately) for this view; without it the message has no image."""
+    chart the bot uploaded (privately) for this view; without it the message says the chart is missing."""
     heading = PlainTextObject(text=_fit(sentence_text(view.heading), _MAX_HEADER), emoji=False)
     blocks: list[Block] = [HeaderBlock(text=heading)]
     if view.facts:
@@ -190,6 +191,8 @@ def report(view: ReportView, chart_file: str | None = None) -> dict[str, Any]:
                 title=PlainTextObject(text=view.chart.title),
             )
         )
+    elif view.chart:
+        blocks.append(ContextBlock(elements=[_mrkdwn(CHART_UNAVAILABLE)]))
     blocks.extend(ContextBlock(elements=[_mrkdwn(escape(note))]) for note in view.notes)
     if len(blocks) > _MAX_BLOCKS:  # not reachable with today's views; never let Slack refuse a report for it
         blocks = blocks[:_MAX_BLOCKS]
