@@ -159,7 +159,7 @@ class FilesListeners:
 
     def _deliver_report(self, respond: Respond, work: Callable[[], dict[str, Any] | Reply]) -> None:
         answer = guarded(work)
-        self._priority.wait_turn()
+        self._priority.wait_turn()  # as for listings: a burst that came in meanwhile is acknowledged first
         message = answer if isinstance(answer, dict) else render.render(answer)
         try:
             respond(response_type="ephemeral", replace_original=False, **message)
