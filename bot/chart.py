@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: no display on servers
-
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from handlers.cards import size
+from handlers.report_views import Chart
+
+PNG_MIMETYPE = "image/png"
 
 
-def trend_chart(trend: list[tuple[str, int]], path: Path, *, title: str = "Storage, last 12 weeks") -> Path:
-    """Write a line chart of (week, bytes) points, oldest first, to `path`."""
-    weeks = [w for w, _ in trend] or ["(no data)"]
-    values = [b for _, b in trend] or [0]
-    fig, ax = plt.subplots(figsize=(8, 3.2), dpi=100)
-    try:
-        ax.plot(weeks, values, marker="o", color="#2c7be5")
-        ax.fill_between(range(len(values)), values, alpha=0.15, color="#2c7be5")
-        ax.set_title(title)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: size(int(v))))
-        ax.set_ylim(bottom=0)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-        ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
-    finally:
-        plt.close(fig)
+def png(chart: Chart) -> bytes:
+    """A line chart of the chart's (week, bytes) points, oldest first, as PNG bytes."""
+    weeks = [w for w, _ in chart.points] or ["(no data)"]
+    values = [b for _, b in chart.points] or [0]
+    # A bare Figure, not pyplot: charts are drawn in the scheduler, in listener workers and in request
+    # threads at once, and pyplot's global figure registry is not thread-safe. No display is needed.
+    fig = Figure(figsize=(8, 3.2), dpi=100)
+    ax = fig.subplots()
+    ax.plot(weeks, values, marker="o", color="#2c7be5")
+    ax.fill_between(range(len(values)), values, alpha=0.15, color="#2c7be5")
+    ax.set_title(chart.title)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: size(int(v))))
+    ax.set_ylim(bottom=0)
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def write(chart: Chart, path: Path) -> Path:
+    """The chart as a PNG file at `path` (for the dry run)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png(chart))
     return path

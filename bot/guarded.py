@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from typing import TypeVar
 
-from handlers.cards import Notice, Reply
+from handlers.cards import Notice
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +15,10 @@ SORRY = "Sorry — something went wrong on my side. Please try again in a minute
 STORAGE_BUSY = "Sorry — my storage is busy or full right now. Please try again in a minute."
 
 
-def guarded(work: Callable[[], Reply]) -> Reply:
+T = TypeVar("T")
+
+
+def guarded(work: Callable[[], T]) -> T | Notice:
     """`work()`, or a short apology: details go to the log only (never to the user)."""
     try:
         return work()

@@ -68,10 +68,13 @@ def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
             token = bot_tokens(settings).get(workspace)
             return SlackCourier(web_client(settings), token) if token else None
         if platform == "rocketchat" and settings.rocketchat_url and settings.rocketchat_bot_token:
+            from bot.rocketchat.charts import ChartLinks
             from bot.rocketchat.client import bot_client
             from bot.rocketchat.courier import RocketChatCourier
 
-            return RocketChatCourier(bot_client(settings))
+            secret = settings.rocketchat_app_secret
+            charts = ChartLinks(secret, settings.public_url) if secret else None
+            return RocketChatCourier(bot_client(settings), charts)
         return None
 
     return make

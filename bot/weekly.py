@@ -8,27 +8,19 @@ retried with backoff and then recorded as failed with its reason, without holdin
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from typing import Protocol
 
 from bot import metrics
 from bot.cache import FileCache
-from bot.chart import trend_chart
 from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
 from bot.report_data import CacheReportData
-from handlers.reports import (
-    ConversationFacts,
-    admin_report_text,
-    build_admin_report,
-    build_channel_report,
-    channel_report_text,
-    iso_week,
-)
+from handlers.report_views import ReportView, admin_view, channel_view
+from handlers.reports import ConversationFacts, iso_week
+from handlers.this_week import assemble
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +41,8 @@ class Courier(Protocol):
 
     def admins(self) -> list[str]: ...
 
-    def mention(self, user: str) -> str: ...
-
-    def send(self, user: str, text: str, chart: Path | None) -> None:
-        """A private message (and the chart, if any) to `user`; raises `DeliveryFailed`."""
+    def send(self, user: str, report: ReportView) -> None:
+        """`report` as a private message to `user`, rendered for the platform; raises `DeliveryFailed`."""
         ...
 
 
@@ -106,18 +96,15 @@ class _WorkspaceRun:
     def run(self) -> None:
         cache, platform, workspace = self.cache, self.platform, self.workspace
         stats = CacheReportData(cache, platform, workspace)  # aggregates in SQL, never every file in memory
-        convs = stats.conversations()
-        previous = stats.previous_bytes(iso_week((self.now - timedelta(days=7)).date()))
+        this_week = assemble(stats, now=self.now)
+        convs = list(this_week.conversations)
         for conv in convs:
             recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
             if not recipients:
                 continue
-            channel = build_channel_report(
-                conv, stats, week=self.week, previous_bytes=previous.get(conv.id), now=self.now
-            )
-            text = channel_report_text(channel, self.courier.mention)
+            view = channel_view(this_week.channel(conv))
             for user in sorted(recipients):
-                self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
+                self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), view, conv)
         _record_snapshots(cache, platform, workspace, self.week, convs, stats)
         try:
             admins = self.courier.admins()
@@ -128,27 +115,16 @@ class _WorkspaceRun:
             self.summary.failed += 1
             self.summary.failures.append(f"admins: {error.reason}")
             return
-        trend = stats.trend()
-        with tempfile.TemporaryDirectory() as tmp:
-            chart = trend_chart(trend, Path(tmp) / f"storage-{self.week}.png") if admins else None
-            for admin in admins:
-                # Private conversations appear by name only to admins who are members of them.
-                overview = build_admin_report(
-                    convs,
-                    stats,
-                    week=self.week,
-                    previous_bytes=previous,
-                    trend=trend,
-                    reader_can_see=_reader(self, admin),
-                )
-                text = admin_report_text(overview, self.courier.mention)
-                self.deliver(LedgerKey(platform, workspace, WORKSPACE_REPORT, admin, self.week), text, chart, None)
+        for admin in admins:
+            # Private conversations appear by name only to admins who are members of them.
+            view = admin_view(this_week.admin(_reader(self, admin)), convs)
+            self.deliver(LedgerKey(platform, workspace, WORKSPACE_REPORT, admin, self.week), view, None)
 
-    def deliver(self, key: LedgerKey, text: str, chart: Path | None, conv: ConversationFacts | None) -> None:
+    def deliver(self, key: LedgerKey, view: ReportView, conv: ConversationFacts | None) -> None:
         def member() -> bool:
             return conv is None or key.recipient in self.members_of(conv)
 
-        _deliver(self.ledger, self.courier, key, text, chart, self.summary, self.sleep, member=member)
+        _deliver(self.ledger, self.courier, key, view, self.summary, self.sleep, member=member)
 
 
 def _reader(run: _WorkspaceRun, admin: str) -> Callable[[ConversationFacts], bool]:
@@ -164,8 +140,7 @@ def _deliver(
     ledger: Ledger,
     courier: Courier,
     key: LedgerKey,
-    text: str,
-    chart: Path | None,
+    view: ReportView,
     summary: Summary,
     sleep: Callable[[float], None],
     *,
@@ -186,7 +161,7 @@ def _deliver(
         return
     for attempt in range(1, len(BACKOFF_SECONDS) + 2):
         try:
-            courier.send(key.recipient, text, chart)
+            courier.send(key.recipient, view)
         except DeliveryFailed as error:
             if error.retryable and attempt <= len(BACKOFF_SECONDS):
                 sleep(BACKOFF_SECONDS[attempt - 1])

@@ -7,20 +7,13 @@ for admins, with private conversations named only to admins who are members of t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from handlers.cards import Notice
 from handlers.files_command import Invocation
-from handlers.reports import (
-    ConversationFacts,
-    FileStats,
-    admin_report_text,
-    build_admin_report,
-    build_channel_report,
-    channel_report_text,
-    iso_week,
-)
+from handlers.report_views import ReportNotice, ReportView, admin_view, channel_view, subscribed_notice
+from handlers.this_week import WeekData, assemble
 
 NOT_TRACKED = (
     "I don't keep track of this conversation yet. Invite me to it, and it will be in the reports after the next sync."
@@ -29,14 +22,8 @@ NOT_OWNER = "Only this conversation's owners and workspace admins can change its
 NOT_ADMIN = "Only workspace admins can see the workspace report."
 
 
-class ReportData(FileStats, Protocol):
-    def conversations(self) -> list[ConversationFacts]: ...
-
+class ReportData(WeekData, Protocol):
     def owners(self, conversation: str) -> set[str]: ...
-
-    def previous_bytes(self, week: str) -> dict[str, int]: ...
-
-    def trend(self) -> list[tuple[str, int]]: ...
 
     def subscribe(self, conversation: str, user: str, *, on: bool) -> None: ...
 
@@ -48,24 +35,17 @@ class Directory(Protocol):
 
     def members(self, conversation: str, private: bool) -> set[str]: ...
 
-    def mention(self, user: str) -> str: ...
+
+ReportReply = Notice | ReportNotice | ReportView
 
 
-def run_report(action: str, inv: Invocation, data: ReportData, directory: Directory, *, now: datetime) -> Notice:
-    week = iso_week(now.date())
-    previous = data.previous_bytes(iso_week((now - timedelta(days=7)).date()))
+def run_report(action: str, inv: Invocation, data: ReportData, directory: Directory, *, now: datetime) -> ReportReply:
     if action == "admin":
         if not directory.is_admin(inv.user_id):
             return Notice(NOT_ADMIN)
-        overview = build_admin_report(
-            data.conversations(),
-            data,
-            week=week,
-            previous_bytes=previous,
-            trend=data.trend(),
-            reader_can_see=lambda conv: inv.user_id in directory.members(conv.id, conv.private),
-        )
-        return Notice(admin_report_text(overview, directory.mention))
+        week = assemble(data, now=now)
+        overview = week.admin(lambda conv: inv.user_id in directory.members(conv.id, conv.private))
+        return admin_view(overview, week.conversations)
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
     if conv is None:
         return Notice(NOT_TRACKED)
@@ -74,12 +54,9 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     if conv.private and inv.user_id not in directory.members(conv.id, conv.private):
         return Notice(NOT_TRACKED)
     if action == "now":
-        report = build_channel_report(conv, data, week=week, previous_bytes=previous.get(conv.id), now=now)
-        return Notice(channel_report_text(report, directory.mention))
+        return channel_view(assemble(data, now=now).channel(conv))
     if inv.user_id not in data.owners(conv.id) and not directory.is_admin(inv.user_id):
         return Notice(NOT_OWNER)
     on = action == "subscribe"
     data.subscribe(conv.id, inv.user_id, on=on)
-    if on:
-        return Notice(f"Done: you'll get #{conv.name}'s storage report every week, privately.")
-    return Notice(f"Done: no more weekly storage reports for #{conv.name}.")
+    return subscribed_notice(conv, on=on)

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
-from handlers.cards import size
-
 LARGEST = 10
 GROWERS = 5
 CLEANUP_MIN_BYTES = 10_000_000
 CLEANUP_MIN_AGE_DAYS = 180
+PRIVATE_OTHER = "private conversations (other)"  # the row of private conversations the reader is not in
 
 
 @dataclass(frozen=True)
@@ -74,10 +73,10 @@ class AdminReport:
     week: str
     file_count: int
     bytes: int
-    by_conversation: list[tuple[str, int, int]]  # (label, files, bytes); private non-member ones aggregated
+    by_conversation: list[tuple[str, int, int]]  # (conversation id or PRIVATE_OTHER, files, bytes)
     by_uploader: list[tuple[str, int, int]]
     by_type: list[tuple[str, int, int]]
-    growers: list[tuple[str, int]]  # (label, bytes added since last week)
+    growers: list[tuple[str, int]]  # (conversation id or PRIVATE_OTHER, bytes added since last week)
     trend: list[tuple[str, int]] = field(default_factory=list)  # (week, total bytes), oldest first
 
 
@@ -146,8 +145,8 @@ def build_admin_report(
 
     def label(conv_id: str) -> str:
         conv = convs[conv_id]
-        # A private conversation the reader is not in: an aggregate, never its name.
-        return f"#{conv.name}" if not conv.private or reader_can_see(conv) else "private conversations (other)"
+        # A private conversation the reader is not in: an aggregate, never its id or name.
+        return conv.id if not conv.private or reader_can_see(conv) else PRIVATE_OTHER
 
     labelled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     growth: Counter[str] = Counter()
@@ -170,46 +169,3 @@ def build_admin_report(
 def _ranked(table: Mapping[str, list[int]]) -> list[tuple[str, int, int]]:
     """(key, files, bytes), biggest first."""
     return sorted(((k, v[0], v[1]) for k, v in table.items()), key=lambda r: (-r[2], r[0]))
-
-
-def channel_report_text(report: ChannelReport, mention_user: Callable[[str], str]) -> str:
-    """The report as markdown-ish text both platforms render (bold with *, bullet lines)."""
-    growth = report.growth
-    change = "first report" if growth is None else f"{'+' if growth >= 0 else '-'}{size(abs(growth))} since last week"
-    lines = [
-        f"*Weekly storage report for #{report.conversation.name} · {report.week}*",
-        f"{report.file_count:,} files · {size(report.bytes)} · {change}",
-    ]
-    if report.by_type:
-        lines.append("By type: " + ", ".join(f"{k} {size(b)} ({n})" for k, (n, b) in report.by_type.items()))
-    if report.largest:
-        lines.append("*Largest files*")
-        lines += [
-            f"• {_link(f)} · {size(f.size)} · {mention_user(f.uploader)} · {f.created.date().isoformat()}"
-            for f in report.largest
-        ]
-    if report.cleanup:
-        lines.append(f"*Cleanup candidates* (≥ {size(CLEANUP_MIN_BYTES)}, older than {CLEANUP_MIN_AGE_DAYS} days)")
-        lines += [f"• {_link(f)} · {size(f.size)} · {f.created.date().isoformat()}" for f in report.cleanup]
-    return "\n".join(lines)
-
-
-def admin_report_text(report: AdminReport, mention_user: Callable[[str], str]) -> str:
-    lines = [
-        f"*Workspace storage report · {report.week}*",
-        f"{report.file_count:,} files · {size(report.bytes)}",
-        "*By conversation*",
-    ]
-    lines += [f"• {label}: {size(b)} ({n} files)" for label, n, b in report.by_conversation]
-    lines.append("*By uploader*")
-    lines += [f"• {mention_user(u)}: {size(b)} ({n} files)" for u, n, b in report.by_uploader[:LARGEST]]
-    lines.append("*By type*")
-    lines += [f"• {k}: {size(b)} ({n} files)" for k, n, b in report.by_type]
-    if report.growers:
-        lines.append("*Biggest growers this week*")
-        lines += [f"• {label}: +{size(b)}" for label, b in report.growers]
-    return "\n".join(lines)
-
-
-def _link(f: CachedFile) -> str:
-    return f"{f.name} <{f.link}>" if f.link else f.name

@@ -10,6 +10,7 @@ from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
 from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
+from tests.readable import readable
 from tests.slack_harness import SlackDriver
 
 
@@ -20,19 +21,19 @@ def cache_of(env: dict[str, str]) -> FileCache:
 def ask(slack: SlackDriver, user: str, channel: str, text: str) -> str:
     ack, url = slack.command(user, channel, text)
     assert ack.status_code == 200 and ack.text == ""  # the answer follows, privately
-    return str(slack.wait_for(url)[0]["text"])
+    return readable(slack.wait_for(url)[0])
 
 
 def test_slack_report_commands(slack: SlackDriver, bot_env):
     slack.authorize(ANA)
     run_sync(Settings.from_env(bot_env), cache_of(bot_env), RateLimiter())
     assert "Weekly storage report for #design" in ask(slack, CAT, DESIGN, "report")
-    assert ask(slack, CAT, SECRET, "report") == NOT_TRACKED  # the bot isn't in #secret
-    assert ask(slack, CAT, DESIGN, "report weekly on") == NOT_OWNER
-    assert "every week" in ask(slack, BEN, DESIGN, "report weekly on")  # BEN created #design
-    assert cache_of(bot_env).subscribers("slack", TEAM, DESIGN) == {BEN}
+    assert NOT_TRACKED in ask(slack, CAT, SECRET, "report")  # the bot isn't in #secret
+    assert NOT_OWNER in ask(slack, CAT, DESIGN, "report weekly on")
+    assert f"you'll get <#{DESIGN}>'s storage report every week" in ask(slack, BEN, DESIGN, "report weekly on")
+    assert cache_of(bot_env).subscribers("slack", TEAM, DESIGN) == {BEN}  # BEN created #design
     assert "no more weekly" in ask(slack, ANA, DESIGN, "report weekly off")  # ANA is an admin
-    assert ask(slack, BEN, GENERAL, "admin report") == NOT_ADMIN
+    assert NOT_ADMIN in ask(slack, BEN, GENERAL, "admin report")
     assert "Workspace storage report" in ask(slack, ANA, GENERAL, "admin report")
 
 
@@ -50,8 +51,11 @@ def test_rocketchat_report_commands(rc, rc_env, fake_rc):
 
     fake_rc.rooms[RC_DESIGN].members.add(ADMIN)
     run_sync(Settings.from_env(rc_env), cache_of(rc_env), RateLimiter())
-    assert "Weekly storage report for #design" in rc.command(RC_BEN, RC_DESIGN, "report")["text"]
+    report = rc.command(RC_BEN, RC_DESIGN, "report")
+    assert report["surface"] == "contextualBar" and "Weekly storage report for #design" in readable(report)
     assert rc.command(RC_BEN, RC_DESIGN, "report weekly on")["text"] == NOT_OWNER  # ANA owns #design
-    assert "every week" in rc.command(RC_ANA, RC_DESIGN, "report weekly on")["text"]
+    assert "you'll get #design's storage report every week" in readable(
+        rc.command(RC_ANA, RC_DESIGN, "report weekly on")
+    )
     assert rc.command(RC_ANA, RC_DESIGN, "admin report")["text"] == NOT_ADMIN
-    assert "Workspace storage report" in rc.command(ADMIN, RC_DESIGN, "admin report")["text"]
+    assert "Workspace storage report" in readable(rc.command(ADMIN, RC_DESIGN, "admin report"))

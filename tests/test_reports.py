@@ -8,18 +8,15 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import time_machine
+
+from bot import chart as charts
 from bot.cache import FileCache
-from bot.chart import trend_chart
 from bot.report_data import CacheReportData
-from bot.report_preview import preview
-from handlers.reports import (
-    ConversationFacts,
-    admin_report_text,
-    build_admin_report,
-    build_channel_report,
-    channel_report_text,
-    iso_week,
-)
+from bot.report_preview import as_text, preview
+from handlers.cards import size
+from handlers.report_views import Chart, Conversation, PrivateConversations, admin_view, channel_view
+from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report, build_channel_report, iso_week
 from handlers.source import FileInfo
 from tests.conftest import ANA
 from tests.slack_harness import SlackDriver
@@ -68,9 +65,10 @@ def test_channel_report_totals_growth_types_largest_and_cleanup(tmp_path):
     assert [x.id for x in report.largest] == ["old-big", "new-big", "old-small"]
     assert [x.id for x in report.cleanup] == ["old-big"]  # large and older than the cleanup age
     assert report.by_type == {"pdfs": (2, 50_001_000), "video": (1, 40_000_000)}
-    text = channel_report_text(report, lambda u: f"<@{u}>")
-    assert "#design" in text and "+30.0 MB since last week" in text and "elsewhere" not in text
-    assert "*Cleanup candidates*" in text and "old-big.bin <https://x/old-big>" in text
+    text = as_text(channel_view(report))
+    assert "Weekly storage report for #design · 2026-W48" in text and "Change since last week: +30.0 MB" in text
+    assert "elsewhere" not in text
+    assert "Cleanup candidates (≥ 10.0 MB, older than 180 days)\n• old-big.bin <https://x/old-big>" in text
 
 
 def test_deleted_files_are_not_counted(tmp_path):
@@ -94,21 +92,26 @@ def test_admin_report_shows_private_conversations_only_as_aggregates_to_non_memb
         previous_bytes={"G1": 5_000},
         trend=[("2026-W47", 5_100), ("2026-W48", 12_100)],
     )
-    text = admin_report_text(outsider, lambda u: f"<@{u}>")
-    assert "secret" not in text and "s1.bin" not in text and "s2.bin" not in text
-    assert ("private conversations (other)", 2, 12_000) in outsider.by_conversation
-    assert outsider.growers == [("private conversations (other)", 7_000)]
+    view = admin_view(outsider, [DESIGN, SECRET])
+    assert "secret" not in str(view) and "G1" not in str(view) and "s1.bin" not in str(view)
+    assert "private conversations (other): 12.0 kB · 2 files" in as_text(view)
+    assert (PRIVATE_OTHER, 2, 12_000) in outsider.by_conversation
+    assert outsider.growers == [(PRIVATE_OTHER, 7_000)]
+    assert PrivateConversations() in {row.subject for row in view.sections[0].rows}
     member = build_admin_report(
         [DESIGN, SECRET], data, week="2026-W48", reader_can_see=lambda c: True, previous_bytes={}, trend=[]
     )
-    assert ("#secret", 2, 12_000) in member.by_conversation
+    assert ("G1", 2, 12_000) in member.by_conversation
     assert member.by_uploader[0] == ("U2", 2, 12_000) and member.file_count == 3
+    assert Conversation("G1", "secret") in {
+        row.subject for row in admin_view(member, [DESIGN, SECRET]).sections[0].rows
+    }
 
 
 def test_trend_chart_is_a_png(tmp_path):
-    path = trend_chart([(f"2026-W{w:02d}", w * 1_000_000) for w in range(37, 49)], tmp_path / "c.png")
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+    chart = Chart("Storage", "a line", tuple((f"2026-W{w:02d}", w * 1_000_000) for w in range(37, 49)))
+    data = charts.write(chart, tmp_path / "c.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000 and data == charts.png(chart)
 
 
 def test_iso_week():
@@ -133,7 +136,7 @@ def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDr
         by_type={},
     )
     text = preview(cache, workspace=None, conversation="C0DESIGN", chart_dir=tmp_path, now=NOW)
-    assert "Weekly storage report for #design · 2026-W48" in text and "+41.3 MB since last week" in text
+    assert "Weekly storage report for #design · 2026-W48" in text and "Change since last week: +41.3 MB" in text
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--dry-run", "--chart-dir", str(tmp_path)],
@@ -146,3 +149,41 @@ def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDr
     assert "Workspace storage report" in result.stdout and "#general" in result.stdout
     [chart] = tmp_path.glob("storage-slack-T0ACME-*.png")
     assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_weekly_dm_the_on_demand_report_and_the_dry_run_show_the_same_trend(rc, rc_env, fake_rc, tmp_path):
+    """The trend is the 11 recorded weeks before this one, then this week's live total (what the header
+    shows): not a stale snapshot of this week, never a week twice, whichever path builds the report."""
+    from bot import jobs, weekly
+    from bot.config import Settings
+    from bot.ratelimit import RateLimiter
+    from bot.rocketchat.charts import ChartLinks
+    from bot.sync_runner import run_sync
+    from tests.rocketchat_harness import ADMIN, APP_SECRET
+    from tests.rocketchat_harness import DESIGN as RC_DESIGN
+
+    fake_rc.rooms[RC_DESIGN].members.add(ADMIN)  # the bot account is in #general and #design
+    cache = FileCache(Path(rc_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    links = ChartLinks(APP_SECRET, rc.bot_url)
+
+    def trend_of(message: dict) -> tuple[tuple[str, int], ...]:
+        [image] = [b for b in message["blocks"] if b["type"] == "image"]
+        return links.chart(image["imageUrl"].rsplit("/", 1)[1].removesuffix(".png")).points
+
+    with time_machine.travel(NOW, tick=True):
+        run_sync(Settings.from_env(rc_env), cache, RateLimiter())
+        [(_, ws)] = cache.workspaces()
+        for week in range(36, 48):  # W36 is one week too many for a 12-week chart
+            cache.record_snapshot(
+                "rocketchat", ws, RC_DESIGN, f"2026-W{week}", file_count=1, total_bytes=week, by_type={}
+            )
+        cache.record_snapshot("rocketchat", ws, RC_DESIGN, "2026-W48", file_count=1, total_bytes=1, by_type={})  # stale
+        dry_run = preview(cache, workspace=None, conversation=None, chart_dir=tmp_path, now=NOW)
+        on_demand = trend_of(rc.command(ADMIN, RC_DESIGN, "admin report"))
+        settings = Settings.from_env({**rc_env, "FILES_BOT_PUBLIC_URL": rc.bot_url})
+        weekly.run(cache, jobs.couriers(settings), now=NOW, sleep=lambda _: None)
+    [admin_dm] = [m for m in fake_rc.messages if m["text"].startswith("Workspace storage report")]
+    live = sum(total for _, total in CacheReportData(cache, "rocketchat", ws).totals().values())
+    expected = (*((f"2026-W{week}", week) for week in range(37, 48)), ("2026-W48", live))
+    assert on_demand == trend_of(admin_dm) == expected
+    assert "Storage, last 12 weeks: " + " · ".join(f"{w} {size(b)}" for w, b in expected) in dry_run

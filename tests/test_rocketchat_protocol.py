@@ -81,3 +81,33 @@ def test_parsers_accept_valid_bodies_or_raise_bad_request(raw):
     for parse in (protocol.parse_command, protocol.parse_action):
         with contextlib.suppress(protocol.BadRequest):  # anything else escaping is the failure
             parse(raw)
+
+
+def hostile_report_answer() -> dict:
+    """A channel report whose conversation, files and uploader carry the hostile names of
+    tests/test_hostile_input.py, as the bridge answers it. Pinned as `answer.report.json`, which the App's
+    tests parse with Rocket.Chat's own message parser: no name may come out as a link, mention or markup."""
+    from datetime import UTC, datetime
+    from urllib.parse import quote
+
+    from bot.rocketchat import render
+    from handlers.report_views import channel_view
+    from handlers.reports import CachedFile, ChannelReport, ConversationFacts
+    from tests.test_hostile_input import HOSTILE
+
+    created = datetime(2026, 1, 5, tzinfo=UTC)
+    files = [
+        # Rocket.Chat's file URLs carry the name, encodeURI'd: `(`, `)`, `[`… left as they are.
+        CachedFile(f"rcF{n}", name, 10**8 - n, "pdfs", "rcD", "rcU", created,
+                   f"http://chat.example/file-upload/rcF{n}/{quote(name, safe=';,/?:@&=+$-_.!~*()#[]')}")
+        for n, name in enumerate(HOSTILE)
+    ]  # fmt: skip
+    conv = ConversationFacts("rcD", HOSTILE[-1], private=False)
+    report = ChannelReport(conv, "2026-W48", 5, 5 * 10**8, None, {"pdfs": (5, 5 * 10**8)}, files, files)
+    return render.report(channel_view(report), lambda _user: HOSTILE[3], None)
+
+
+def test_the_pinned_report_answer_is_what_the_bot_renders():
+    answer = hostile_report_answer()
+    protocol.validate("answer", answer)
+    assert protocol_fixture("answer.report.json") == answer

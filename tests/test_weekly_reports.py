@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import requests
 import time_machine
 
 from bot import jobs, weekly
@@ -17,6 +18,7 @@ from bot.ledger import Ledger
 from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
+from tests.readable import readable
 from tests.slack_harness import SlackDriver
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -33,7 +35,11 @@ def deliver(env: dict[str, str], cache: FileCache, now: datetime = MONDAY_9) -> 
 
 
 def texts_to(slack: SlackDriver, user: str) -> list[str]:
-    return [m["text"] for m in slack.fake.messages if m["to"] == [user]]
+    return [readable(m) for m in slack.fake.messages if m["to"] == [user]]
+
+
+def images(message: dict) -> list[dict]:
+    return [b for b in message.get("blocks", []) if b["type"] == "image"]
 
 
 def test_owners_get_their_channel_report_and_admins_the_workspace_report_with_chart(slack: SlackDriver, bot_env):
@@ -46,8 +52,11 @@ def test_owners_get_their_channel_report_and_admins_the_workspace_report_with_ch
     assert any("Weekly storage report for #general · 2026-W48" in t for t in ana)
     assert any("Workspace storage report · 2026-W48" in t for t in ana)
     assert len(ben) == 1 and "#design" in ben[0] and "mockups.zip" in ben[0]
-    [upload] = slack.fake.uploads.values()
-    assert upload["channel_id"] == f"D{ANA}" and upload["bytes"][:4] == b"\x89PNG"
+    # The chart is uploaded once, shared with no conversation, and shown in the admin report by file id.
+    [(chart_id, upload)] = slack.fake.uploads.items()
+    assert upload["channel_id"] is None and upload["bytes"][:4] == b"\x89PNG"
+    [admin_report] = [m for m in slack.fake.messages if "Workspace storage report" in m["text"]]
+    assert [i["slack_file"] for i in images(admin_report)] == [{"id": chart_id}]
     statuses = {(r["conversation"], r["recipient"]): r["status"] for r in Ledger(cache).rows()}
     assert statuses == {(GENERAL, ANA): "sent", (DESIGN, BEN): "sent", ("*workspace*", ANA): "sent"}
 
@@ -91,9 +100,9 @@ def test_private_channels_are_aggregates_for_admins_who_are_not_members(slack: S
     cache = synced(bot_env)
     deliver(bot_env, cache)
     [cat_report] = texts_to(slack, CAT)
-    assert "secret" not in cat_report and "private conversations (other)" in cat_report
+    assert "secret" not in cat_report and SECRET not in cat_report and "private conversations (other)" in cat_report
     ana_admin = next(t for t in texts_to(slack, ANA) if "Workspace storage report" in t)
-    assert "#secret" in ana_admin
+    assert f"<#{SECRET}>: 21.0 MB · 3 files" in ana_admin  # Slack names it for Ana, who is a member
     assert not any("secret-plan" in t for t in texts_to(slack, CAT))
 
 
@@ -135,16 +144,20 @@ def rc_reports(fake_rc, rc_env):
     return cache
 
 
-def test_rocketchat_owners_by_room_role_and_admins_by_role(fake_rc, rc_env, rc_reports):
+def test_rocketchat_owners_by_room_role_and_admins_by_role(fake_rc, rc_env, rc_reports, rc):
     from tests.rocketchat_harness import ANA as RC_ANA
 
-    summary = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
+    settings = Settings.from_env({**rc_env, "FILES_BOT_PUBLIC_URL": rc.bot_url})  # where the chart is served
+    summary = weekly.run(rc_reports, jobs.couriers(settings), now=MONDAY_9, sleep=lambda _: None)
     # #design's owner ANA gets its report; the admin (the bot account's own user) owns #general and is admin.
     assert summary.sent == 3 and summary.failed == 0
-    to_ana = [m["text"] for m in fake_rc.messages if m["to"] == [RC_ANA]]
-    assert len(to_ana) == 1 and "#design" in to_ana[0]
-    [chart] = fake_rc.media.values()
-    assert chart["confirmed"] and b"\x89PNG" in chart["bytes"]
+    to_ana = [readable(m) for m in fake_rc.messages if m["to"] == [RC_ANA]]
+    assert len(to_ana) == 1 and "#design" in to_ana[0] and "mockups.zip" in to_ana[0]
+    # The admin report shows its chart by URL: the bot serves it (signed), nothing is uploaded to the server.
+    [admin_report] = [m for m in fake_rc.messages if "Workspace storage report" in m["text"]]
+    [image] = images(admin_report)
+    chart = requests.get(image["imageUrl"], timeout=10)
+    assert chart.status_code == 200 and chart.content[:4] == b"\x89PNG" and fake_rc.media == {}
 
 
 def test_a_bot_that_may_not_list_admins_still_sends_the_channel_reports(fake_rc, rc_env, rc_reports):
@@ -155,7 +168,7 @@ def test_a_bot_that_may_not_list_admins_still_sends_the_channel_reports(fake_rc,
     first = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)
     assert first.sent == 2 and first.failed == 1 and first.failures == ["admins: Rocket.Chat: 403"]
     assert [RC_ANA] in [m["to"] for m in fake_rc.messages] and len(fake_rc.messages) == 2  # channel reports
-    assert fake_rc.media == {}  # no admin report, so no chart
+    assert not any(images(m) for m in fake_rc.messages)  # no admin report, so no chart
     # Once the permission is granted, the next run sends the admin report and nothing twice.
     fake_rc.users[ADMIN].roles = ["user", "admin"]
     second = weekly.run(rc_reports, jobs.couriers(Settings.from_env(rc_env)), now=MONDAY_9, sleep=lambda _: None)

@@ -172,13 +172,14 @@ class Sandbox:
         ]
 
     def inbox(self, platform: str, person: str) -> list[dict[str, Any]]:
-        """What the bot sent `person` directly (weekly reports), oldest first: text, or a chart's id."""
+        """What the bot sent `person` directly (weekly reports), oldest first: a message's text and blocks,
+        or a chart's id when one was shared into the DM as a file of its own."""
         self._platform(platform)
         self._person(person)
         if platform == "slack":
             uid = workspaces.slack_user_id(person)
             dm = f"D{uid}"  # the emulator's conversations.open names a DM after the user
-            items = [{"seq": m["seq"], "text": m["text"]} for m in list(self.slack.messages) if m["to"] == [uid]]
+            items = [_message(m) for m in list(self.slack.messages) if m["to"] == [uid]]
             items += [
                 {"seq": u["seq"], "chart": fid, "text": u.get("title") or ""}
                 for fid, u in list(self.slack.uploads.items())
@@ -186,7 +187,7 @@ class Sandbox:
             ]
         else:
             uid = workspaces.rc_user_id(person)
-            items = [{"seq": m["seq"], "text": m["text"]} for m in list(self.rocketchat.messages) if m["to"] == [uid]]
+            items = [_message(m) for m in list(self.rocketchat.messages) if m["to"] == [uid]]
             dms = {rid for rid, room in self.rocketchat.rooms.items() if room.t == "d" and uid in room.members}
             items += [
                 {"seq": m["seq"], "chart": fid, "text": m.get("msg") or ""}
@@ -270,3 +271,7 @@ class Sandbox:
     @staticmethod
     def _conversation_id(platform: str, where: str) -> str:
         return workspaces.slack_channel_id(where) if platform == "slack" else workspaces.rc_room_id(where)
+
+
+def _message(recorded: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": recorded["seq"], "text": recorded["text"], "blocks": recorded.get("blocks") or []}

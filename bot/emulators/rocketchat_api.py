@@ -93,7 +93,7 @@ class FakeRocketChat(HTTPFake):
         self.personal_tokens: dict[tuple[str, str], str] = {}
         self.redirect_uris: set[str] = set()
         self.token_lifetime = 3600.0
-        self.messages: list[dict[str, Any]] = []  # chat.postMessage as {"rid", "text", "by"}
+        self.messages: list[dict[str, Any]] = []  # chat.postMessage / chat.sendMessage: {"rid", "text", "by", …}
         self.media: dict[str, dict[str, Any]] = {}  # file id → {"rid", "bytes", "confirmed"}
 
     def __enter__(self) -> FakeRocketChat:
@@ -167,6 +167,8 @@ class FakeRocketChat(HTTPFake):
         }.get(method)
         if method.startswith("rooms.media/"):
             return self._media(user, method.split("/", 1)[1], request)
+        if method == "chat.sendMessage":
+            return self._send_message(user, request.json)
         if isinstance(request.json, dict):
             request.params.update({k: str(v) for k, v in request.json.items()})
         if method.startswith("rooms.mediaConfirm/"):
@@ -369,6 +371,31 @@ class FakeRocketChat(HTTPFake):
             "_updatedAt": _iso(now),
         }
         return Answer.json({"ts": int(now * 1000), "channel": room.id, "message": message, "success": True})
+
+    def _send_message(self, user: User, body: object) -> Answer:
+        """`chat.sendMessage`: one message object, `blocks` included (its schema takes them from anyone)."""
+        message = body.get("message") if isinstance(body, dict) else None
+        blocks = message.get("blocks", []) if isinstance(message, dict) else None
+        valid_blocks = isinstance(blocks, list) and all(isinstance(b, dict) and "type" in b for b in blocks)
+        if not isinstance(message, dict) or not isinstance(message.get("rid"), str) or not valid_blocks:
+            error = "must match the message schema [invalid-params]"
+            return Answer.json({"success": False, "error": error, "errorType": "invalid-params"}, 400)
+        room = self.rooms.get(message["rid"])
+        if room is None or user.id not in room.members:
+            return self._room_not_found("c")
+        text = str(message.get("msg") or "")
+        with self._lock:
+            self.messages.append(
+                {
+                    "rid": room.id,
+                    "text": text,
+                    "blocks": blocks,
+                    "by": user.id,
+                    "to": sorted(room.members - {user.id}),
+                    "seq": next(self._sequence),
+                }
+            )
+        return Answer.json({"message": {"rid": room.id, "msg": text, "blocks": blocks}, "success": True})
 
     def _media(self, user: User, rid: str, request: Request) -> Answer:
         room = self.rooms.get(rid)

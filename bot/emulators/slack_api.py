@@ -6,8 +6,10 @@ user belongs to; the `channels`/`groups`/`ims` of each file list only conversati
 
 Methods: `oauth.v2.access`, `auth.test`, `files.list` (channel, user, types, ts_from, ts_to, page/count
 paging with `paging`, cursor/limit paging with `response_metadata.next_cursor`), a stand-in consent page at
-`/oauth/v2/authorize`, and a `response_url` sink. Faults can be injected per method: 429 with or without
-`Retry-After`, 5xx, malformed bodies, latency.
+`/oauth/v2/authorize`, and a `response_url` sink. Messages may carry Block Kit: `chat.postMessage` refuses
+more than 50 blocks and image blocks naming a file (`slack_file`) the poster can't show yet — one it did
+not upload, or an upload still being processed (`files.info` shows no `mimetype` until it is). Faults can
+be injected per method: 429 with or without `Retry-After`, 5xx, malformed bodies, latency.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ class FakeSlack(HTTPFake):
         self.max_count = 1000
         self.messages: list[dict[str, Any]] = []  # chat.postMessage calls that succeeded
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → {bytes, channel_id, title}
+        # How many `files.info` calls see a new upload still processing (Slack processes uploads
+        # asynchronously; here each look advances it, so tests are deterministic).
+        self.processing_polls = 0
 
     def __enter__(self) -> FakeSlack:
         self.start()
@@ -209,6 +214,7 @@ class FakeSlack(HTTPFake):
             "chat.postMessage": self._chat_post_message,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._files_info,
             "auth.test": self._auth_test,
             "files.list": self._files_list,
         }.get(path[5:])
@@ -483,10 +489,22 @@ class FakeSlack(HTTPFake):
         if conv is None or found.user_id not in conv.members:
             return {"ok": False, "error": "channel_not_found"}
         text = params.get("text", "")
+        try:
+            blocks = json.loads(params["blocks"]) if params.get("blocks") else []
+        except ValueError:
+            return {"ok": False, "error": "invalid_blocks_format"}
+        if errors := self._block_errors(blocks, found.user_id):
+            return {"ok": False, "error": "invalid_blocks", "errors": errors}
         with self._lock:
             seq = next(self._sequence)
             self.messages.append(
-                {"channel": conv.id, "text": text, "to": sorted(conv.members - {found.user_id}), "seq": seq}
+                {
+                    "channel": conv.id,
+                    "text": text,
+                    "blocks": blocks,
+                    "to": sorted(conv.members - {found.user_id}),
+                    "seq": seq,
+                }
             )
         # A message ts is "0123456789.012345" (defs_ts): seconds, then a sequence that keeps it unique.
         ts = f"{int(time.time()):010d}.{seq:06d}"
@@ -496,15 +514,35 @@ class FakeSlack(HTTPFake):
             "user": found.user_id,
             "bot_id": self.bot_id(found.team_id),
             "ts": ts,
+            **({"blocks": blocks} if blocks else {}),
         }
         return {"ok": True, "channel": conv.id, "ts": ts, "message": message}
+
+    def _block_errors(self, blocks: object, poster: str) -> list[str]:
+        """What Slack's block validation would say about `blocks` (the checks this emulator makes)."""
+        if not isinstance(blocks, list) or not all(isinstance(b, dict) and "type" in b for b in blocks):
+            return ["must be an array of blocks [json-pointer:/blocks]"]
+        if len(blocks) > 50:
+            return ["must provide no more than 50 items [json-pointer:/blocks]"]
+        errors = []
+        for n, block in enumerate(blocks):
+            file_id = (block.get("slack_file") or {}).get("id") if block["type"] == "image" else None
+            upload = self.uploads.get(str(file_id)) if file_id else None
+            if file_id and (upload is None or upload.get("user") != poster or upload.get("polls_left", 1) > 0):
+                errors.append(f"invalid slack file [json-pointer:/blocks/{n}/slack_file]")
+        return errors
 
     def _get_upload_url(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
         found = self._bot_call(token, "files:write")
         if isinstance(found, dict):
             return found
         file_id = f"F0UP{len(self.uploads):05d}"
-        self.uploads[file_id] = {"filename": params.get("filename"), "bytes": b"", "channel_id": None}
+        self.uploads[file_id] = {
+            "filename": params.get("filename"),
+            "bytes": b"",
+            "channel_id": None,
+            "user": found.user_id,
+        }
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
@@ -516,9 +554,36 @@ class FakeSlack(HTTPFake):
             if f["id"] not in self.uploads:
                 return {"ok": False, "error": "invalid_arguments"}
             self.uploads[f["id"]].update(
-                channel_id=params.get("channel_id"), title=f.get("title"), seq=next(self._sequence)
+                channel_id=params.get("channel_id"),
+                title=f.get("title"),
+                seq=next(self._sequence),
+                polls_left=self.processing_polls,
             )
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+
+    def _files_info(self, params: dict[str, str], token: str | None, _b: object) -> dict[str, Any]:
+        found = self._bot_call(token, "files:read")
+        if isinstance(found, dict):
+            return found
+        upload = self.uploads.get(params.get("file", ""))
+        if upload is None or upload.get("user") != found.user_id or "seq" not in upload:
+            return {"ok": False, "error": "file_not_found"}
+        with self._lock:
+            processing = upload["polls_left"] > 0
+            upload["polls_left"] = max(0, upload["polls_left"] - 1)
+        name = str(upload.get("filename") or "")
+        return {
+            "ok": True,
+            "file": {
+                "id": params["file"],
+                "name": name,
+                "title": upload.get("title") or name,
+                "mimetype": "" if processing else "image/png",  # what Slack answers until processing ends
+                "filetype": "" if processing else "png",
+                "user": found.user_id,
+                "channels": [upload["channel_id"]] if upload.get("channel_id") else [],
+            },
+        }
 
     def _render(self, ws: Workspace, f: File, viewer: str) -> dict[str, Any]:
         seen = [c for c in f.conversations if ws.visible_to(viewer, c)]

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.guarded import guarded
 from bot.report_data import CacheReportData
 from bot.rocketchat import client, render
+from bot.rocketchat.charts import ChartLinks
 from bot.rocketchat.courier import RocketChatCourier
 from bot.rocketchat.files_source import RocketChatFileSource
 from bot.rocketchat.oauth import RocketChatOAuth
@@ -28,6 +29,7 @@ from handlers.files_command import Invocation
 from handlers.grammar import Report
 from handlers.query import FileQuery
 from handlers.report_command import run_report
+from handlers.report_views import ReportNotice, ReportView
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class RocketChatFiles:
         self._oauth = oauth
         self._cache = cache
         self._codec = StateCodec(settings.rocketchat_app_secret, purpose="rocketchat")
+        self._charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
         # One Rocket.Chat server per bot: its host stands in for Slack's workspace id in button state.
         self._workspace = urlparse(settings.rocketchat_url).netloc or settings.rocketchat_url
 
@@ -51,8 +54,7 @@ class RocketChatFiles:
         inv = self._invocation(cmd.user_id, cmd.room)
         triaged = files_command.triage(cmd.text, inv, authorized=token is not None)
         if isinstance(triaged, Report):
-            action = triaged.action
-            return self._run(lambda: self._report(action, inv), None, cmd.user_id)
+            return self._report_answer(triaged.action, inv)
         if not isinstance(triaged, FileQuery):
             return self._answer(triaged, None, cmd.user_id)
         source = self._source(token, cmd.room, cmd.user_id, cmd.username)
@@ -74,13 +76,23 @@ class RocketChatFiles:
             lambda: files_command.navigate(state, inv, source, self._codec, kind=kind), source, act.user_id
         )
 
-    def _report(self, action: str, inv: Invocation) -> Reply:
-        """Reports come from the cache and the platform as the bot account (see handlers/report_command.py)."""
+    def _report_answer(self, action: str, inv: Invocation) -> dict[str, Any]:
+        answer = guarded(lambda: self._report(action, inv))
+        return answer if isinstance(answer, dict) else self._answer(answer, None, inv.user_id)
+
+    def _report(self, action: str, inv: Invocation) -> dict[str, Any] | Notice:
+        """Reports come from the cache and the platform as the bot account (see handlers/report_command.py);
+        a report opens in the contextual bar, with the same blocks as the weekly DM."""
         if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
             return Notice(NO_BOT_ACCOUNT)
         data = CacheReportData(self._cache, "rocketchat", self._workspace)
-        courier = RocketChatCourier(client.bot_client(self._settings))
-        return run_report(action, inv, data, courier, now=datetime.now(UTC))
+        courier = RocketChatCourier(client.bot_client(self._settings), self._charts)
+        reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
+        if isinstance(reply, ReportView):
+            return render.report(reply, courier.user_name, courier.chart_url(reply))
+        if isinstance(reply, ReportNotice):
+            return render.report_notice(reply)
+        return reply
 
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         return self._answer(guarded(work), source, user_id)

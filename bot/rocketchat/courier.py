@@ -1,27 +1,46 @@
-"""Sends weekly reports on Rocket.Chat as the bot account: a DM per recipient, the admin chart uploaded there."""
+"""Sends weekly reports on Rocket.Chat as the bot account: a DM per recipient, as UIKit blocks.
+
+`chat.sendMessage` carries a message's `blocks` (its schema takes them, from any account); `chat.postMessage`
+would drop them (it builds the message from text, attachments and a few display fields only). The admin
+report's chart is an image block pointing at the bot's own chart URL (see `charts.py`).
+"""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
+from bot.rocketchat import render
+from bot.rocketchat.charts import ChartLinks
 from bot.rocketchat.client import RecordingRocketChat
 from bot.weekly import DeliveryFailed
+from handlers.report_views import ReportView
+
+log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 10_000
 
 
 class RocketChatCourier:
-    def __init__(self, api: RecordingRocketChat) -> None:
+    def __init__(self, api: RecordingRocketChat, charts: ChartLinks | None = None) -> None:
         self._api = api
+        self._charts = charts
         self._usernames: dict[str, str] = {}
 
-    def mention(self, user: str) -> str:
-        return f"@{self._usernames.get(user, user)}"
+    def user_name(self, user: str) -> str | None:
+        """The username of `user` (the renderers' names port), or None when it can't be found."""
+        if user not in self._usernames:
+            try:
+                info = self._call(lambda: self._api.call_api_get("users.info", userId=user))
+            except DeliveryFailed as error:
+                log.info("no username for a report: %s", error.reason)
+                return None
+            self._usernames[user] = str((info.get("user") or {}).get("username") or "")
+        return self._usernames[user] or None
 
     def members(self, conversation: str, private: bool) -> set[str]:
         endpoint = "groups.members" if private else "channels.members"
@@ -51,19 +70,18 @@ class RocketChatCourier:
     def is_admin(self, user: str) -> bool:
         return user in self.admins()
 
-    def send(self, user: str, text: str, chart: Path | None) -> None:
+    def send(self, user: str, report: ReportView) -> None:
         username = self._usernames.get(user) or self._username(user)
         room = self._call(lambda: self._api.call_api_post("dm.create", username=username)).get("room") or {}
         rid = room.get("rid") or room.get("_id")
         if not rid:
             raise DeliveryFailed("dm.create returned no room", retryable=True)
-        self._call(lambda: self._api.chat_post_message(text, room_id=rid))
-        if chart is not None:
-            upload = self._call(lambda: self._api.rooms_media(rid, (chart.name, chart.read_bytes(), "image/png")))
-            file_id = (upload.get("file") or {}).get("_id")
-            if not file_id:
-                raise DeliveryFailed("rooms.media returned no file", retryable=True)
-            self._call(lambda: self._api.rooms_media_confirm(rid, file_id, msg="Storage trend"))
+        blocks = render.report_blocks(report, self.user_name, self.chart_url(report))
+        message = {"rid": rid, "msg": render.report_text(report), "blocks": blocks}
+        self._call(lambda: self._api.chat_send_message(message))
+
+    def chart_url(self, report: ReportView) -> str | None:
+        return self._charts.url(report.chart) if self._charts and report.chart else None
 
     def _username(self, user: str) -> str:
         info = self._call(lambda: self._api.call_api_get("users.info", userId=user))

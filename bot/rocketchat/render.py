@@ -5,12 +5,27 @@ Interactive elements carry no `appId`: the App stamps its own id on them (it is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from handlers.cards import Listing, Notice, Reply, describe, empty_text, partial_note, size, stats_line
 from handlers.kinds import MENU_LABELS, label
+from handlers.report_views import (
+    CHART_UNAVAILABLE,
+    PRIVATE_AGGREGATE,
+    Conversation,
+    FileList,
+    FileRow,
+    Person,
+    PrivateConversations,
+    ReportNotice,
+    ReportView,
+    Subject,
+    Table,
+    one_line,
+    sentence_text,
+    web_link,
+)
 from handlers.source import FileInfo
 
 ACTION_PREV = "files_prev"
@@ -20,7 +35,15 @@ ACTION_AUTHORIZE = "files_authorize"
 AUTHORIZE_BLOCK = "files-authorize"
 TITLE = "Files"
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+# Rocket.Chat's message parser (`@rocket.chat/message-parser`, which also renders UIKit `mrkdwn`) has no
+# general escape: a backslash escapes only * _ ~ ` # . — and, in the versions servers run today, not inside
+# a link's label, where `\_@all\_` is still an italic mention. So the ASCII characters it reads as markup in
+# a name become their fullwidth twins (U+FF01 to U+FF5E), which it reads as plain text in every context:
+# `*` `_` `~` `` ` `` (emphasis, code; even an underscore inside a word opens italics in those versions),
+# `[` `]` (links, images; `](` ends a label), `<` `>` `|` (`<url|label>` links, spoilers, timestamps),
+# `@` `#` (mentions, @all and @here included), `\` (escapes). Checked against the parser itself, in the
+# App's tests (rocketchat-app/test/markup.test.ts).
+_MARKUP = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "*_~`[]<>|@#\\"})
 
 Block = dict[str, Any]
 
@@ -43,8 +66,17 @@ def nothing() -> dict[str, Any]:
 
 
 def escape(text: str) -> str:
-    """Markdown control characters, so a file name can't become a link, mention or formatting."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """A name for `mrkdwn` text: on one line, with every character the parser reads as markup made inert,
+    so it can't become a mention, formatting or — inside a link's label — a link. Outside a label, a name
+    that is a domain (`mockups.zip`) is still linked by the parser: reports keep names there `plain_text`."""
+    return one_line(text).translate(_MARKUP)
+
+
+def link(url: str, text: str) -> str:
+    """`[text](url)` when `url` is an http(s) link (percent-encoded: no `)` or space can end it early),
+    else the escaped text alone."""
+    href = web_link(url)
+    return f"[{escape(text)}]({href})" if href else escape(text)
 
 
 def _plain(text: str) -> dict[str, str]:
@@ -101,8 +133,7 @@ def _listing(listing: Listing, room_name: Names, user_name: Names) -> dict[str, 
 
 
 def _row(f: FileInfo, listing: Listing, room: Callable[[str], str]) -> str:
-    name = escape(f.name)
-    linked = f"[{name}]({f.link})" if f.link.startswith(("https://", "http://")) else name
+    linked = link(f.link, f.name)
     details = [f"@{escape(f.uploader_name)}" if f.uploader_name else "unknown uploader", f.created.date().isoformat()]
     where = listing.query.conversation_id or (f.conversations[0] if f.conversations else None)
     if where:
@@ -134,3 +165,96 @@ def _controls(listing: Listing) -> Block:
         }
     )
     return {"type": "actions", "blockId": listing.menu_token or "files-nav", "elements": elements}
+
+
+# -- reports ------------------------------------------------------------------------------------------------
+# Names outside links go into `plain_text` objects, which Rocket.Chat never parses: in `mrkdwn`, even a
+# plain file name like `mockups.zip` becomes a live link (it is a domain name).
+REPORT_SURFACE = "contextualBar"
+_MAX_NAME = 300
+_MAX_LINK = 1000
+
+
+def report(view: ReportView, names: Names, chart_url: str | None) -> dict[str, Any]:
+    """The bridge answer for a report, shown in the contextual bar."""
+    return {
+        "text": report_text(view),
+        "title": view.title,
+        "blocks": report_blocks(view, names, chart_url),
+        "surface": REPORT_SURFACE,
+    }
+
+
+def report_text(view: ReportView) -> str:
+    """The message text that goes with a report's blocks. Rocket.Chat hides it behind the blocks but parses
+    it (mentions) and shows it in notifications and previews, where a name would be markup again: so it
+    names no one."""
+    return view.summary
+
+
+def report_blocks(view: ReportView, names: Names, chart_url: str | None) -> list[Block]:
+    """UIKit blocks for a report: a message's `blocks` or a contextual bar's. `chart_url` shows the chart."""
+    blocks: list[Block] = [{"type": "section", "text": _plain(sentence_text(view.heading))}]
+    if view.facts:
+        blocks.append({"type": "section", "fields": [_mrkdwn(f"*{f.label}*\n{f.value}") for f in view.facts]})
+    for section in view.sections:
+        blocks.append({"type": "divider"})
+        blocks.extend(_table(section, names) if isinstance(section, Table) else _files(section, names))
+    if view.chart and chart_url:
+        chart = view.chart
+        blocks.append({"type": "image", "imageUrl": chart_url, "altText": chart.alt, "title": _plain(chart.title)})
+    elif view.chart:
+        blocks.append({"type": "context", "elements": [_plain(CHART_UNAVAILABLE)]})
+    blocks.extend({"type": "context", "elements": [_plain(note)]} for note in view.notes)
+    return blocks
+
+
+def report_notice(notice: ReportNotice) -> dict[str, Any]:
+    return {
+        "text": notice.summary,
+        "title": TITLE,
+        "blocks": [{"type": "section", "text": _plain(sentence_text(notice.sentence))}],
+        "surface": "notification",
+    }
+
+
+def _table(table: Table, names: Names) -> list[Block]:
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{table.title}*")}]
+    if table.rows:
+        blocks[0]["fields"] = [_plain(f"{_subject(row.subject, names)}: {row.value}") for row in table.rows]
+    if table.more:
+        blocks.append({"type": "context", "elements": [_plain(table.more)]})
+    return blocks
+
+
+def _files(files: FileList, names: Names) -> list[Block]:
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{files.title}*")}]
+    blocks.extend({"type": "section", "fields": _file_fields(row, names)} for row in files.files)
+    return blocks
+
+
+def _file_fields(row: FileRow, names: Names) -> list[dict[str, str]]:
+    name = _fit(row.file.name, _MAX_NAME)
+    url = row.file.url if len(row.file.url) <= _MAX_LINK else ""
+    uploader = _person(row.uploader, names) if row.uploader else "unknown uploader"
+    details = _plain(" · ".join([row.size, uploader, row.created.isoformat()]))
+    return [_mrkdwn(f"*{link(url, name)}*") if web_link(url) else _plain(one_line(name)), details]
+
+
+def _subject(subject: Subject, names: Names) -> str:
+    if isinstance(subject, Person):
+        return _person(subject, names)
+    if isinstance(subject, Conversation):
+        return f"#{one_line(subject.name)}"
+    if isinstance(subject, PrivateConversations):
+        return PRIVATE_AGGREGATE
+    return subject
+
+
+def _person(person: Person, names: Names) -> str:
+    name = names(person.id)
+    return f"@{one_line(name)}" if name else "someone"
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,8 +13,9 @@ from bot.config import Settings
 from bot.replay import ReplayGuard
 from bot.rocketchat import protocol
 from bot.rocketchat.bridge import RocketChatFiles
+from bot.rocketchat.charts import ChartLinks, InvalidChart
 from bot.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
-from bot.rocketchat.paths import ACTION_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
+from bot.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
 from bot.rocketchat.tokens import STATE_SECONDS, TokenStore
 from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
 
@@ -27,6 +28,7 @@ def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
     files = RocketChatFiles(settings, oauth, cache)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
+    charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
     replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
 
@@ -51,6 +53,17 @@ def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
     @bp.post(ACTION_PATH)
     def action() -> tuple[Response, int]:
         return bridge(protocol.parse_action, files.action)
+
+    @bp.get(f"{CHART_PATH}/<token>.png")
+    def chart(token: str) -> Response:
+        """A report's chart, for its image block: drawn from the signed token, so only charts the bot issued."""
+        try:
+            png = charts.png(token)
+        except InvalidChart:
+            return Response("no such chart", 404, mimetype="text/plain")
+        response = Response(png, mimetype="image/png")
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # a token names one image
+        return response
 
     @bp.get(INSTALL_PATH)
     def install() -> Response:

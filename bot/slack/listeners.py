@@ -37,6 +37,7 @@ from handlers.files_command import Invocation
 from handlers.grammar import Report
 from handlers.query import FileQuery
 from handlers.report_command import run_report
+from handlers.report_views import ReportNotice, ReportView
 from handlers.state import StateCodec
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class FilesListeners:
         if isinstance(triaged, Report):
             ack()
             action, bot_token = triaged.action, context.bot_token or ""
-            self._submit(self._deliver, respond, False, lambda: self._report(action, inv, bot_token))
+            self._submit(self._deliver_report, respond, lambda: self._report(action, inv, bot_token))
             return
         if not isinstance(triaged, FileQuery):
             ack(response_type="ephemeral", **render.render(triaged))
@@ -106,10 +107,17 @@ class FilesListeners:
     def ack_only(self, ack: Ack) -> None:
         ack()
 
-    def _report(self, action: str, inv: Invocation, bot_token: str) -> Reply:
-        """Reports come from the cache and the platform as the bot (see handlers/report_command.py)."""
+    def _report(self, action: str, inv: Invocation, bot_token: str) -> dict[str, Any] | Reply:
+        """Reports come from the cache and the platform as the bot (see handlers/report_command.py), and are
+        rendered as the weekly DMs are: the same Block Kit, the chart uploaded privately by the bot."""
         data = CacheReportData(self._cache, "slack", inv.team_id)
-        return run_report(action, inv, data, SlackCourier(self._client, bot_token), now=datetime.now(UTC))
+        courier = SlackCourier(self._client, bot_token)
+        reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
+        if isinstance(reply, ReportNotice):
+            return render.report_notice(reply)
+        if not isinstance(reply, ReportView):
+            return reply
+        return render.report(reply, courier.shown_chart(reply))
 
     # -- helpers ----------------------------------------------------------------------------------
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
@@ -146,6 +154,15 @@ class FilesListeners:
         replace_original = replace and isinstance(reply, Listing)
         try:
             respond(response_type="ephemeral", replace_original=replace_original, **render.render(reply))
+        except Exception as error:
+            log.error("could not post to response_url: %s", type(error).__name__)
+
+    def _deliver_report(self, respond: Respond, work: Callable[[], dict[str, Any] | Reply]) -> None:
+        answer = guarded(work)
+        self._priority.wait_turn()  # as for listings: a burst that came in meanwhile is acknowledged first
+        message = answer if isinstance(answer, dict) else render.render(answer)
+        try:
+            respond(response_type="ephemeral", replace_original=False, **message)
         except Exception as error:
             log.error("could not post to response_url: %s", type(error).__name__)
 

@@ -23,6 +23,7 @@ BOT_TOKEN_METHODS: dict[str, tuple[str, ...]] = {
     "chat.postMessage": ("chat:write",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
+    "files.info": ("files:read",),  # is the chart's upload processed, so an image block may show it?
 }
 
 # slack_sdk helpers that call several Web API methods.

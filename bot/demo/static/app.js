@@ -99,18 +99,51 @@ function renderMessage(message, onAction) {
   return box;
 }
 
+// A text object: `plain_text` is shown as it is (never parsed), `mrkdwn` as the platform formats it.
+function textObject(text) {
+  if (!text) return "";
+  return text.type === "plain_text" ? escapeHtml(text.text || "") : formatText(text.text || "");
+}
+
+// An image block: Slack's names a file the bot uploaded (`slack_file`), Rocket.Chat's has a URL.
+function renderImage(block) {
+  const img = document.createElement("img");
+  img.className = "chart";
+  img.dataset.testid = "chart";
+  img.alt = block.alt_text || block.altText || "";
+  const file = block.slack_file && block.slack_file.id;
+  img.src = file ? `/api/chart/${state.platform}/${encodeURIComponent(file)}` : block.image_url || block.imageUrl;
+  return img;
+}
+
 function renderBlock(block, onAction) {
   const blockId = block.block_id || block.blockId;
   const el = document.createElement("div");
   if (block.type === "divider") return document.createElement("hr");
-  if (block.type === "section") {
-    el.className = "section";
-    el.innerHTML = formatText((block.text && block.text.text) || "");
+  if (block.type === "header") {
+    el.className = "header";
+    el.innerHTML = textObject(block.text);
     return el;
   }
+  if (block.type === "section") {
+    el.className = "section";
+    el.innerHTML = textObject(block.text);
+    if (block.fields) {
+      const fields = document.createElement("div");
+      fields.className = "fields";
+      for (const field of block.fields) {
+        const cell = document.createElement("div");
+        cell.innerHTML = textObject(field);
+        fields.appendChild(cell);
+      }
+      el.appendChild(fields);
+    }
+    return el;
+  }
+  if (block.type === "image") return renderImage(block);
   if (block.type === "context") {
     el.className = "context";
-    el.innerHTML = (block.elements || []).map((e) => formatText(e.text || "")).join(" · ");
+    el.innerHTML = (block.elements || []).map(textObject).join(" · ");
     return el;
   }
   if (block.type === "actions") {
@@ -245,7 +278,7 @@ async function act(index, action) {
 async function loadInbox() {
   const { items } = await api(`/api/inbox?platform=${state.platform}&person=${state.person}`);
   const list = items.map((item) => ({
-    type: "bot", message: { text: item.chart ? item.text || "Chart" : item.text }, chart: item.chart,
+    type: "bot", message: { text: item.chart ? item.text || "Chart" : item.text, blocks: item.blocks }, chart: item.chart,
   }));
   state.transcripts.set(key(), list);
   renderTranscript();
