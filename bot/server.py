@@ -81,7 +81,7 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
     if settings.rocketchat_configured:
         from bot.rocketchat.routes import blueprint
 
-        web.register_blueprint(blueprint(settings, cache))
+        web.register_blueprint(blueprint(settings, cache, limiter))
     else:
         log.warning("Rocket.Chat is not configured: set %s to serve it", ", ".join(settings.rocketchat_missing))
 

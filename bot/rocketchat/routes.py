@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.ratelimit import RateLimiter
 from bot.replay import ReplayGuard
 from bot.rocketchat import protocol
 from bot.rocketchat.bridge import RocketChatFiles
@@ -21,11 +22,11 @@ from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVeri
 T = TypeVar("T")
 
 
-def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
+def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter) -> Blueprint:
     assert settings.rocketchat_app_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
-    files = RocketChatFiles(settings, oauth, cache)
+    files = RocketChatFiles(settings, oauth, cache, limiter)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
