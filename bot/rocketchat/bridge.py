@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
 UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
+BUSY = "I'm busy with other people's requests right now. Please try again in a moment."
 # The App gives up on the bot after 10 s; this leaves room for the request's way there and back.
 ANSWER_SECONDS = 5.0
 # Which rooms hold files changes with the hourly sync: re-reading the cache for it once a minute is plenty.
@@ -97,6 +98,10 @@ class RocketChatFiles:
         time_left = inv.budget.left if inv.budget is not None else None
         courier = RocketChatCourier(client.bot_client(self._settings, time_left))
         return run_report(action, inv, data, courier, now=datetime.now(UTC))
+
+    def busy(self, user_id: str) -> dict[str, Any]:
+        """The answer when too many Rocket.Chat requests are being worked on already (see bot/server.py)."""
+        return self._answer(Notice(BUSY), None, user_id)
 
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         return self._answer(guarded(work), source, user_id)
