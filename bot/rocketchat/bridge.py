@@ -99,9 +99,9 @@ class RocketChatFiles:
         courier = RocketChatCourier(client.bot_client(self._settings, time_left))
         return run_report(action, inv, data, courier, now=datetime.now(UTC))
 
-    def busy(self, user_id: str) -> dict[str, Any]:
+    def busy(self) -> dict[str, Any]:
         """The answer when too many Rocket.Chat requests are being worked on already (see bot/server.py)."""
-        return self._answer(Notice(BUSY), None, user_id)
+        return render.render(Notice(BUSY), lambda _: None, lambda _: None)
 
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         return self._answer(guarded(work), source, user_id)
