@@ -53,7 +53,7 @@ def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admiss
             return jsonify(error="replayed request"), 401
         with admission.slot() as admitted:
             if not admitted:
-                log.info("Rocket.Chat request turned away: all %d slots busy", admission.slots)
+                log.debug("Rocket.Chat request turned away: all %d slots busy", admission.slots)  # (a flood: cheap)
                 return jsonify(files.busy()), 200
             try:
                 parsed = parse(raw)
