@@ -19,6 +19,7 @@ from waitress.server import create_server
 
 from bot import logs, metrics, ratelimit
 from bot.ack_priority import AckPriority
+from bot.admission import Admission
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 # Slack payloads are a few kilobytes; anything far larger is refused before it is read.
 MAX_BODY_BYTES = 1024 * 1024
 THREADS = 16
+# Rocket.Chat's answers are built in the request thread (its App waits for them); at most this many at
+# once, so that the other threads stay free for Slack's acks whatever Rocket.Chat sends (bot/admission.py).
+ROCKETCHAT_SLOTS = THREADS // 4
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
@@ -89,7 +93,7 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
     if settings.rocketchat_configured:
         from bot.rocketchat.routes import blueprint
 
-        web.register_blueprint(blueprint(settings, cache))
+        web.register_blueprint(blueprint(settings, cache, limiter, Admission(ROCKETCHAT_SLOTS)))
     else:
         log.warning("Rocket.Chat is not configured: set %s to serve it", ", ".join(settings.rocketchat_missing))
 

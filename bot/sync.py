@@ -56,8 +56,10 @@ class Syncer:
         limiter: RateLimiter,
         *,
         clock: Callable[[], float] = time.time,
-        method: str = "files.list",
+        method: str | None = "files.list",
     ) -> None:
+        """`method`: the rate-limit key every page is taken from; None when the source paces its own calls
+        (Rocket.Chat's routes differ by room type, and only the source sees the server's headers)."""
         self._cache = cache
         self._limiter = limiter
         self._clock = clock
@@ -147,9 +149,9 @@ class Syncer:
         return result
 
     def _fetch(self, platform: str, workspace: str, source: FileSource, query: SourceQuery, position: Position) -> Any:
-        key = (platform, workspace, self._method)
+        key = (platform, workspace, self._method or "")
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
-            if not self._limiter.acquire_background(key):
+            if self._method is not None and not self._limiter.acquire_background(key):
                 raise RateLimited("no rate-limit budget for background sync")
             try:
                 return source.fetch(query, position, PAGE_SIZE)
@@ -158,7 +160,8 @@ class Syncer:
                     raise
                 wait = float(error.retry_after or 30)
                 log.info("sync rate limited on %s/%s; pausing %.0f s", platform, self._method, wait)
-                self._limiter.pause(key, wait)
+                if self._method is not None:  # (a self-pacing source has noted the server's reset itself)
+                    self._limiter.pause(key, wait)
         raise AssertionError("unreachable")
 
 

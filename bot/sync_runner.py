@@ -31,13 +31,17 @@ def run_sync(
         from urllib.parse import urlparse
 
         from bot.rocketchat.client import bot_client
-        from bot.rocketchat.files_source import FILES_METHOD, RocketChatFileSource
+        from bot.rocketchat.files_source import RocketChatFileSource
+        from bot.rocketchat.pacing import Pacer
         from bot.rocketchat.workspace import bot_rooms
 
         api = bot_client(settings)
-        rooms, types = bot_rooms(api)
+        # Every call paced per route, from the share above the people's reserve (unless the server exempts
+        # the bot account from its rate limiter, which the pacer learns from its first answer).
+        pacer = Pacer(limiter, settings.rocketchat_url or "", settings.rocketchat_bot_user_id, background=True)
+        rooms, types = bot_rooms(api, pacer)
         workspace = urlparse(settings.rocketchat_url or "").netloc
-        rc_source = RocketChatFileSource(api, settings.rocketchat_url or "", types)
-        rc_syncer = Syncer(cache, limiter, method=FILES_METHOD)
+        rc_source = RocketChatFileSource(api, settings.rocketchat_url or "", types, pacer=pacer)
+        rc_syncer = Syncer(cache, limiter, method=None)
         results[f"rocketchat:{workspace}"] = rc_syncer.sync("rocketchat", workspace, rc_source, rooms, full=full)
     return results

@@ -9,7 +9,7 @@ import humanize
 
 from handlers.kinds import MENU_LABELS
 from handlers.query import Kind
-from handlers.source import FileInfo, SourceQuery
+from handlers.source import FileInfo, SourceQuery, WalkProgress
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Listing:
     prev_token: str | None
     next_token: str | None
     menu_token: str | None
+    walk: WalkProgress | None = None  # an "everywhere" walk: how many of the user's conversations it read
+    retry_after: int | None = None  # the platform's rate limit cut the scan short: seconds until it may go on
 
     @property
     def active_kinds(self) -> frozenset[Kind]:
@@ -84,13 +86,17 @@ def stats_line(listing: Listing) -> str:
 
 
 def partial_note(listing: Listing) -> str | None:
-    """Tell the user when a filter could only be applied to a bounded scan."""
+    """Tell the user when a filter could only be applied to a bounded scan, and how far it got."""
     if not listing.partial or listing.scanned is None:
         return None
-    return (
-        f"Partial results: I checked the {listing.scanned:,} newest matching files. "
-        "Narrow it down (a #channel, `since:`, a type) for a complete answer."
-    )
+    if listing.walk is not None:
+        checked, total = listing.walk.checked, listing.walk.total
+        note = f"Partial results: I checked {checked:,} of your {total:,} conversations"
+    else:
+        note = f"Partial results: I checked the {listing.scanned:,} newest matching files"
+    if listing.retry_after:
+        note += f" before the chat server asked me to slow down (try again in about {listing.retry_after} seconds)"
+    return f"{note}. Narrow it down (a #channel, `since:`, a type) for a complete answer."
 
 
 def empty_text(listing: Listing) -> str:

@@ -49,6 +49,7 @@ class Invocation:
     conversation_id: str
     today: date
     authorize_url: str
+    budget: listing.Budget | None = None  # how long the answer may take; None: the handler's default
 
 
 def triage(text: str, inv: Invocation, *, authorized: bool) -> Reply | FileQuery | grammar.Report:
@@ -73,7 +74,7 @@ def list_files(
     pinned = query.pinned_to(inv.conversation_id)
     try:
         resolved = _resolve(pinned, inv, source)
-        window = listing.list_page(source, resolved, position or Position())
+        window = listing.list_page(source, resolved, position or Position(), inv.budget)
     except SourceError as error:
         return _explain(error, pinned, inv)
     base = ListingState(team=inv.team_id, user=inv.user_id, query=pinned.canonical())
@@ -90,6 +91,8 @@ def list_files(
         prev_token=_token(codec, base, window.prev),
         next_token=_token(codec, base, window.next),
         menu_token=codec.encode(base),
+        walk=window.walk,
+        retry_after=window.retry_after,
     )
 
 

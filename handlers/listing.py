@@ -6,24 +6,48 @@ Two strategies, chosen per query from the source's `Capabilities`:
   paging (page numbers or cursors) carried in the navigation state.
 * **bounded scan** — something is not native (a name search on Slack, `largest` on Slack, a type the
   platform cannot filter, "everywhere" on a platform that lists one room at a time): the handler walks
-  the natively filtered list, newest first, for at most
-  `SCAN_LIMIT` files (`SCAN_LIMIT / max_page_size` calls), applies the rest itself, sorts, and pages the
-  result. When the walk stops before the end, the listing is marked partial and the user is told.
+  the natively filtered list, newest first, applies the rest itself, sorts, and pages the result. Every
+  command's scan is bounded three ways: at most `SCAN_LIMIT` files (`SCAN_LIMIT / max_page_size` calls),
+  no call started once its `Budget` of time is nearly spent, and no call past the platform's rate limit
+  (the source says so; what was found until then is shown). When the scan stops before the end, the
+  listing is marked partial and the user is told how far it got.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from handlers import predicates
+from handlers.errors import PlatformUnavailable, RateLimited
 from handlers.predicates import Predicate
-from handlers.source import Capabilities, FileInfo, FileSource, Position, SourcePage, SourceQuery
+from handlers.source import Capabilities, FileInfo, FileSource, Position, SourcePage, SourceQuery, WalkProgress
 
 PAGE_SIZE = 10
 SCAN_LIMIT = 1000
+# How long a scan may take when the adapter does not say: a listing posted later (Slack's response_url)
+# can wait, but not without end. An adapter whose platform waits for the answer asks for less.
+SCAN_SECONDS = 20.0
+# A call started with less time than this left would only time out.
+MIN_CALL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The time one command may spend: until `deadline`, on `clock`."""
+
+    deadline: float
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def seconds(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Budget:
+        return cls(clock() + seconds, clock)
+
+    def left(self) -> float:
+        return self.deadline - self.clock()
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,8 @@ class Window:
     partial: bool
     prev: Position | None
     next: Position | None
+    walk: WalkProgress | None = None  # how many conversations a walk ("everywhere") got through
+    retry_after: int | None = None  # the platform's rate limit stopped the scan: seconds until it may go on
 
 
 def plan(query: SourceQuery, caps: Capabilities) -> Plan:
@@ -75,11 +101,12 @@ def plan(query: SourceQuery, caps: Capabilities) -> Plan:
     return Plan(native=native, residual=residual, scan=bool(residual) or sort_here or walk)
 
 
-def list_page(source: FileSource, query: SourceQuery, position: Position) -> Window:
-    """The page of `query` at `position`, by the cheapest strategy the source allows."""
+def list_page(source: FileSource, query: SourceQuery, position: Position, budget: Budget | None = None) -> Window:
+    """The page of `query` at `position`, by the cheapest strategy the source allows, within `budget`
+    (by default `SCAN_SECONDS` from now)."""
     p = plan(query, source.capabilities)
     if p.scan:
-        return _scan_window(source, p, largest=query.largest, page=position.page)
+        return _scan_window(source, p, largest=query.largest, page=position.page, budget=budget)
     return _native_window(source, p.native, position)
 
 
@@ -98,21 +125,28 @@ def _native_window(source: FileSource, query: SourceQuery, position: Position) -
     )
 
 
-def _scan_window(source: FileSource, p: Plan, *, largest: bool, page: int) -> Window:
+def _scan_window(source: FileSource, p: Plan, *, largest: bool, page: int, budget: Budget | None) -> Window:
+    budget = budget or Budget.seconds(SCAN_SECONDS)
     keep = predicates.all_of(p.residual)
     matches: list[FileInfo] = []
     scanned = 0
     last: SourcePage | None = None
     last_at = Position()
-    for api_page, fetched_at in iter_pages(source, p.native, source.capabilities.max_page_size):
-        last, last_at = api_page, fetched_at
-        for f in api_page.files:
-            scanned += 1
-            if keep(f):
-                matches.append(f)
-        if scanned >= SCAN_LIMIT:
-            break
-    exhausted = last is None or not last.files or next_position(last, last_at) is None
+    retry_after: int | None = None
+    try:
+        for api_page, fetched_at in iter_pages(source, p.native, source.capabilities.max_page_size):
+            last, last_at = api_page, fetched_at
+            for f in api_page.files:
+                scanned += 1
+                if keep(f):
+                    matches.append(f)
+            if scanned >= SCAN_LIMIT or budget.left() < MIN_CALL_SECONDS:
+                break
+    except (RateLimited, PlatformUnavailable) as stopped:
+        if last is None:
+            raise  # nothing found yet: the user is told what happened instead
+        retry_after = stopped.retry_after if isinstance(stopped, RateLimited) else None
+    exhausted = last is None or next_position(last, last_at) is None
     if largest:
         matches.sort(key=lambda f: (-f.size, -f.created.timestamp()))
     else:
@@ -130,6 +164,8 @@ def _scan_window(source: FileSource, p: Plan, *, largest: bool, page: int) -> Wi
         partial=not exhausted,
         prev=Position(page=page - 1) if page > 1 else None,
         next=Position(page=page + 1) if page < pages else None,
+        walk=last.walk if last is not None else None,
+        retry_after=retry_after,
     )
 
 
@@ -137,8 +173,9 @@ def iter_pages(
     source: FileSource, query: SourceQuery, count: int, *, max_calls: int | None = None
 ) -> Iterator[tuple[SourcePage, Position]]:
     """Every API page of `query` with the position it was fetched at, following whichever paging style
-    the platform answers with. The project's single paging loop; bounded so a misbehaving API cannot
-    keep us looping (by default to what a `SCAN_LIMIT` scan needs)."""
+    the platform answers with, until a page says there is no next one. The project's single paging loop;
+    bounded so a misbehaving API cannot keep us looping (by default to what a `SCAN_LIMIT` scan needs).
+    A page may be empty and still lead on (a walk past a conversation without matching files)."""
     calls = max_calls if max_calls is not None else math.ceil(SCAN_LIMIT / max(1, count))
     position: Position | None = Position()
     for _ in range(calls):
@@ -146,8 +183,6 @@ def iter_pages(
             return
         page = source.fetch(query, position, count)
         yield page, position
-        if not page.files:
-            return
         position = next_position(page, position)
 
 

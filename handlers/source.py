@@ -48,14 +48,24 @@ class Position:
 
 
 @dataclass(frozen=True)
+class WalkProgress:
+    """How far a walk over the caller's conversations has got: `checked` of `total` read to the end."""
+
+    checked: int
+    total: int
+
+
+@dataclass(frozen=True)
 class SourcePage:
-    """One API page. `pages`/`total` come with page-numbered paging, `next_cursor` with cursor paging."""
+    """One API page. `pages`/`total` come with page-numbered paging, `next_cursor` with cursor paging;
+    `walk` with a source that walks conversations one after another ("everywhere")."""
 
     files: list[FileInfo]
     page: int
     pages: int | None = None
     total: int | None = None
     next_cursor: str | None = None
+    walk: WalkProgress | None = None
 
 
 @dataclass(frozen=True)

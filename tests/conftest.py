@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import ratelimit
 from bot.emulators.rocketchat_api import FakeRocketChat
 from bot.emulators.slack_api import Conversation, FakeSlack, File, User
+from bot.ratelimit import RateLimiter
+from tests.clocks import ManualClock
 from tests.rocketchat_app_build import app_installed, app_zip, engine_installed  # noqa: F401 (session fixtures)
 from tests.rocketchat_harness import APP_SECRET, BridgeDriver
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, running_bot
@@ -77,8 +80,6 @@ SECRET_MARKERS = ("secret-plan", "F0SEC", "just-for-ben", "F0DM0001")
 @pytest.fixture(autouse=True)
 def fresh_rate_limiter() -> Iterator[None]:
     """The process-wide limiter is per bot process; each test is a fresh bot."""
-    from bot import ratelimit
-
     ratelimit._shared = None
     yield
     ratelimit._shared = None
@@ -110,10 +111,19 @@ def slack(fake_slack: FakeSlack, bot_env: dict[str, str]) -> Iterator[SlackDrive
 
 # -- Rocket.Chat ------------------------------------------------------------------------------------------
 @pytest.fixture
-def fake_rc() -> Iterator[FakeRocketChat]:
+def rc_clock() -> ManualClock:
+    """The clock of Rocket.Chat's rate limiter (the emulator's) and of the bot's model of it: windows open
+    and reset for both at once, when a test advances it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def fake_rc(rc_clock: ManualClock) -> Iterator[FakeRocketChat]:
+    """The emulated Rocket.Chat, with its default rate limiter on (10 calls a minute per route)."""
     from tests.rocketchat_harness import seed as seed_rc
 
     with FakeRocketChat() as fake:
+        fake.rate_limiter.clock = rc_clock
         seed_rc(fake)
         yield fake
 
@@ -134,6 +144,7 @@ def rc_env(fake_rc: FakeRocketChat, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def rc(fake_rc: FakeRocketChat, rc_env: dict[str, str]) -> Iterator[BridgeDriver]:
+def rc(fake_rc: FakeRocketChat, rc_env: dict[str, str], rc_clock: ManualClock) -> Iterator[BridgeDriver]:
+    ratelimit._shared = RateLimiter(clock=rc_clock, sleep=rc_clock.sleep)  # the bot process's limiter
     with running_bot(rc_env) as url:
         yield BridgeDriver(bot_url=url, fake=fake_rc, secret=APP_SECRET)

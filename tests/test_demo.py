@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot import ratelimit
 from bot.config import Settings
 from bot.demo import workspaces
 from bot.demo.sandbox import Sandbox
 from bot.demo.web import create_page
+from bot.ratelimit import RateLimiter
+from tests.clocks import ManualClock
 from tests.demo_process import demo_process
 from tests.readable import readable
 
@@ -27,9 +30,24 @@ LEADERSHIP_RC = workspaces.rc_room_id("leadership")
 
 
 @pytest.fixture(scope="module")
-def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+def rc_minutes() -> ManualClock:
+    """The clock of the emulated Rocket.Chat's rate limiter and of the bot's model of it."""
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory: pytest.TempPathFactory, rc_minutes: ManualClock) -> Iterator[Sandbox]:
+    ratelimit._shared = RateLimiter(clock=rc_minutes, sleep=rc_minutes.sleep)  # the demo bot's, from its start
     with Sandbox(tmp_path_factory.mktemp("demo")) as sandbox:
+        sandbox.rocketchat.rate_limiter.clock = rc_minutes
         yield sandbox
+
+
+@pytest.fixture(autouse=True)
+def a_minute_apart(rc_minutes: ManualClock) -> None:
+    """The tests share one demo, as a visitor's clicks would, but a minute apart: Rocket.Chat's default
+    rate limiter (10 calls a minute per endpoint, for everyone the bot acts for) starts afresh for each."""
+    rc_minutes.advance(61)
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import pytest
+
 from handlers import listing
+from handlers.errors import RateLimited
 from handlers.query import ConversationRef, Kind, UserRef
-from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery
+from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery, WalkProgress
 
 
 def file(i: int, *, size: int = 1, mime: str = "text/plain", name: str | None = None, user: str = "U1") -> FileInfo:
@@ -145,3 +148,59 @@ def test_paging_loop_stops_even_if_the_platform_never_does():
 
 def test_deep_cursor_trail_that_was_cut_restarts_from_page_one():
     assert listing.previous_position(Position(page=50, cursor="c", trail=())) == Position(page=1)
+
+
+# -- every command's scan is bounded: in calls, in time, and by the platform's rate limit --------------------
+class Ticking(ListSource):
+    """Each call takes `seconds` on `clock` (a list holding the time, for the budget to read)."""
+
+    def __init__(self, files: list[FileInfo], clock: list[float], seconds: float) -> None:
+        super().__init__(files)
+        self.clock, self.seconds = clock, seconds
+
+    def fetch(self, query: SourceQuery, position: Position, count: int) -> SourcePage:
+        self.clock[0] += self.seconds
+        return super().fetch(query, position, count)
+
+
+def test_scan_starts_no_call_once_its_time_is_nearly_spent():
+    now = [0.0]
+    source = Ticking([file(i) for i in range(30)], now, seconds=3.0)
+    window = listing.list_page(source, SourceQuery(name="f"), Position(), listing.Budget(7.0, lambda: now[0]))
+    assert len(source.calls) == 3 and window.scanned == 9 and window.partial  # at 3 s, 6 s, then 9 s: over
+
+
+def test_a_rate_limit_mid_scan_shows_what_was_found_and_when_to_go_on():
+    class Limited(ListSource):
+        def fetch(self, query: SourceQuery, position: Position, count: int) -> SourcePage:
+            if len(self.calls) == 2:
+                raise RateLimited("window spent", 42)
+            return super().fetch(query, position, count)
+
+    window = listing.list_page(Limited([file(i) for i in range(30)]), SourceQuery(name="f"), Position())
+    assert window.scanned == 6 and window.partial and window.retry_after == 42 and len(window.rows) == 6
+    first_refused = Limited([file(i) for i in range(30)])
+    first_refused.calls.extend([(SourceQuery(), Position(), 0)] * 2)  # the next call is refused
+    with pytest.raises(RateLimited):  # nothing found yet: the handler tells the user instead
+        listing.list_page(first_refused, SourceQuery(name="f"), Position())
+
+
+def test_a_walk_goes_past_conversations_without_matches_and_says_how_far_it_got():
+    class Walk(ListSource):
+        """Four conversations; only the third holds a file."""
+
+        def fetch(self, query: SourceQuery, position: Position, count: int) -> SourcePage:
+            self.calls.append((query, position, count))
+            index = int(position.cursor or 0)
+            files = [file(7)] if index == 2 else []
+            more = str(index + 1) if index < 3 else None
+            return SourcePage(files=files, page=position.page, next_cursor=more, walk=WalkProgress(index + 1, 4))
+
+    walking = Capabilities(
+        kinds=frozenset(), several_kinds=False, uploader=False, dates=False, name=False, largest=False,
+        max_page_size=3, everywhere=False,
+    )  # fmt: skip
+    source = Walk([], capabilities=walking)
+    window = listing.list_page(source, SourceQuery(), Position())
+    assert [f.id for f in window.rows] == ["F7"] and not window.partial and window.walk == WalkProgress(4, 4)
+    assert len(source.calls) == 4

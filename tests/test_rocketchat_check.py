@@ -23,6 +23,7 @@ def test_everything_configured(rc_env, fake_rc):
     assert result.returncode == 0, result.stdout
     assert "[ok] server: Rocket.Chat 7.0.0" in result.stdout
     assert "[ok] bot account: logged in as @admin" in result.stdout
+    assert "[ok] rate limiter: the bot account's calls are not rate-limited" in result.stdout  # an admin
     assert "[ok] OAuth app: client id and secret accepted" in result.stdout
     assert "Upload App" in result.stdout and "/rocketchat/oauth_redirect" in result.stdout
 
@@ -46,3 +47,12 @@ def test_bot_account_not_set(rc_env, fake_rc):
     result = run_check(env)
     assert "[FAIL] bot account: set ROCKETCHAT_BOT_USER_ID" in result.stdout
     assert ADMIN not in result.stdout
+
+
+def test_the_rate_limiter_the_bot_account_meets(rc_env, fake_rc):
+    fake_rc.users[ADMIN].roles = ["user"]  # neither admin nor bot: no api-bypass-rate-limit
+    fake_rc.rate_limiter.calls = 25
+    result = run_check(rc_env)
+    assert result.returncode == 0, result.stdout
+    assert "[ok] rate limiter: on: 25 calls per endpoint per window and client address (24 left" in result.stdout
+    assert "give it the bot role, or the api-bypass-rate-limit permission" in result.stdout

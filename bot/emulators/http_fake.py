@@ -1,11 +1,12 @@
 """What every platform fake shares: a real threaded HTTP server on 127.0.0.1 (port 0), request recording,
-injectable faults (status, headers, body, n times) and latency per method."""
+injectable faults (status, headers, body, n times), latency, and calls held until released, per method."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import random
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -35,6 +36,44 @@ class Request:
     json: Any = None
     raw_query: str = ""
     raw_body: bytes = b""
+    client: str = ""  # the peer's address, as the server's socket sees it
+
+
+class Hold:
+    """Calls of one method wait here until `release()`: a test can see what the bot does meanwhile."""
+
+    def __init__(self, after: int = 0) -> None:
+        self._after = after  # let this many calls through first
+        self._released = threading.Event()
+        self._changed = threading.Condition()
+        self.waiting = 0
+
+    def enter(self) -> None:
+        with self._changed:
+            if self._after > 0:
+                self._after -= 1
+                return
+            self.waiting += 1
+            self._changed.notify_all()
+        self._released.wait()
+        with self._changed:
+            self.waiting -= 1
+            self._changed.notify_all()
+
+    def wait_for(self, waiting: int, timeout: float = 30.0) -> bool:
+        """Block until at least `waiting` calls are held here (False if `timeout` passes first)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.waiting >= waiting, timeout)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up on a held or slow call before the answer: nothing to report
+        super().handle_error(request, client_address)
 
 
 @dataclass
@@ -58,10 +97,11 @@ class HTTPFake:
         self.faults: dict[str, list[Fault]] = defaultdict(list)
         self.latency = 0.0
         self.random_faults: dict[str, tuple[float, float]] = {}  # method → (p(429), p(503)), for soak runs
+        self.holds: dict[str, Hold] = {}
         self._random = random.Random(7)
         self._lock = threading.Lock()
         self._sequence = itertools.count(1)  # orders what a fake records (messages, uploads) across kinds
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -70,6 +110,8 @@ class HTTPFake:
         self._thread.start()
 
     def stop(self) -> None:
+        for hold in list(self.holds.values()):
+            hold.release()
         self._server.shutdown()
         self._server.server_close()
 
@@ -93,6 +135,11 @@ class HTTPFake:
         text = body if isinstance(body, str) else json.dumps(body if body is not None else {})
         with self._lock:
             self.faults[method].append(Fault(status, text, headers or {}, times, after))
+
+    def hold(self, method: str, *, after: int = 0) -> Hold:
+        """Make calls of `method` — after letting `after` through — wait until the returned hold is released."""
+        hold = self.holds[method] = Hold(after)
+        return hold
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
@@ -129,6 +176,8 @@ class HTTPFake:
                 return Answer.json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
             if roll < p429 + p5xx:
                 return Answer(503, "<html>Service Unavailable</html>", content_type="text/html")
+        if method is not None and (hold := self.holds.get(method)) is not None:
+            hold.enter()
         if method is not None:
             fault = self._take_fault(method)
             if self.latency:
@@ -161,7 +210,14 @@ class HTTPFake:
                 elif raw_bytes and "x-www-form-urlencoded" in content_type:
                     params.update({k: v[-1] for k, v in parse_qs(raw_bytes.decode("utf-8", "replace")).items()})
                 request = Request(
-                    self.command, url.path, params, dict(self.headers.items()), body, url.query, raw_bytes
+                    self.command,
+                    url.path,
+                    params,
+                    dict(self.headers.items()),
+                    body,
+                    url.query,
+                    raw_bytes,
+                    str(self.client_address[0]),
                 )
                 answer = fake._serve(request)
                 raw_out = answer.body.encode()

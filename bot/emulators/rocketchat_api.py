@@ -6,23 +6,28 @@ answered for that user, as the REST source does: `groups.files` refuses a group 
 one that doesn't exist (400), `channels.files` and `im.files` answer 403 for a room they may not access,
 `rooms.info` answers `not-allowed`. The files endpoints take `roomId`/`roomName`, `offset`, `count` (capped
 like `API_Upper_Count_Limit`), JSON `sort` (default by name), `typeGroup` and `name` (a case-insensitive
-regular expression, as the server applies it), and reject `query`/`fields`. Faults per method: 429 with
-`X-RateLimit-*` headers, 5xx, malformed bodies, latency. Where each fact comes from: FIDELITY.md.
+regular expression, as the server applies it), and reject `query`/`fields`. The REST rate limiter is
+Rocket.Chat's default, on (`RestRateLimiter`). Faults per method: 429 with `X-RateLimit-*` headers, 5xx,
+malformed bodies, latency, calls held until released. Where each fact comes from: FIDELITY.md.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import operator
 import re
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from bot.emulators.http_fake import Answer, HTTPFake, Request
+from bot.ratelimit import ROCKETCHAT_CALLS, ROCKETCHAT_WINDOW_SECONDS
 
 # Rocket.Chat before 8.0 (this emulator answers as 7.x): a REST call without valid credentials gets the
 # unauthorized result plus the legacy `status`/`message` pair; a room the caller may not access gets 403 with
@@ -78,6 +83,60 @@ class Grant:
     revoked: bool = False
 
 
+@dataclass
+class _RouteWindow:
+    last_reset: float
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+class RestRateLimiter:
+    """Rocket.Chat's REST rate limiter (apps/meteor/app/api/server/api.ts on Meteor's `rate-limit`): every
+    route allows `calls` per `window` seconds per client address (`X-Real-IP`, else the socket's peer),
+    counted in fixed windows that all addresses of a route share and that restart with the first call
+    after one ends. Users with a role holding `api-bypass-rate-limit` (admin, bot and app by default) are
+    not counted. Limited responses carry `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch ms), refused
+    ones are a 429 whose body is the Meteor error `error-too-many-requests` — there is no `Retry-After`."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.enabled = True  # API_Enable_Rate_Limiter
+        self.calls = ROCKETCHAT_CALLS  # API_Enable_Rate_Limiter_Limit_Calls_Default
+        self.window = ROCKETCHAT_WINDOW_SECONDS  # API_Enable_Rate_Limiter_Limit_Time_Default, in seconds
+        self.bypass_roles = {"admin", "bot", "app"}  # the roles holding api-bypass-rate-limit
+        self.clock = clock
+        self.refused = 0
+        self._routes: dict[str, _RouteWindow] = {}
+        self._lock = threading.Lock()
+
+    def check(self, route: str, address: str, roles: list[str]) -> Answer | None:
+        """Count one call; None when it is not limited at all, else the headers to send (status 200) or
+        the refusal (status 429)."""
+        if not self.enabled or self.bypass_roles.intersection(roles):
+            return None
+        with self._lock:
+            now = self.clock()
+            window = self._routes.setdefault(route, _RouteWindow(now))
+            if now - window.last_reset > self.window:
+                window.last_reset, window.counters = now, {}
+            count = window.counters[address] = window.counters.get(address, 0) + 1
+            time_to_reset = window.last_reset + self.window - now
+            allowed = count <= self.calls
+            if not allowed:
+                self.refused += 1
+        headers = {
+            "X-RateLimit-Limit": str(self.calls),
+            "X-RateLimit-Remaining": str(self.calls - count if allowed else 0),
+            "X-RateLimit-Reset": str(int((now + time_to_reset) * 1000)),
+        }
+        if allowed:
+            return Answer(200, "", headers)
+        wait = math.ceil(time_to_reset)
+        error = (
+            f"Error, too many requests. Please slow down. You must wait {wait} seconds before trying this "
+            "endpoint again. [error-too-many-requests]"
+        )
+        return Answer.json({"success": False, "error": error}, 429, headers)
+
+
 class FakeRocketChat(HTTPFake):
     client_id = "files-bot-oauth-client"
     client_secret = "fake-rc-client-secret"
@@ -95,6 +154,7 @@ class FakeRocketChat(HTTPFake):
         self.token_lifetime = 3600.0
         self.messages: list[dict[str, Any]] = []  # chat.postMessage / chat.sendMessage: {"rid", "text", "by", …}
         self.media: dict[str, dict[str, Any]] = {}  # file id → {"rid", "bytes", "confirmed"}
+        self.rate_limiter = RestRateLimiter()
 
     def __enter__(self) -> FakeRocketChat:
         self.start()
@@ -140,6 +200,25 @@ class FakeRocketChat(HTTPFake):
         return None
 
     def handle(self, request: Request) -> Answer:
+        """The rate limiter, then the route: api.ts checks it after authentication, before the endpoint's
+        own code (so a refused call has no effect), and sets its headers on the endpoint's answer too."""
+        method = self.method_of(request)
+        user = self._authenticate(request) if request.path.startswith("/api/v1/") else None
+        if method is None or user is None:
+            return self._route(request)
+        limited = self.rate_limiter.check(
+            f"/api/v1/{method.split('/')[0]}{request.verb.lower()}",
+            request.headers.get("X-Real-IP") or request.client,
+            user.roles,
+        )
+        if limited is not None and limited.status == 429:
+            return limited
+        answer = self._route(request)
+        if limited is not None:
+            answer.headers.update(limited.headers)
+        return answer
+
+    def _route(self, request: Request) -> Answer:
         if request.path == "/oauth/authorize":
             return self._consent(request.params)
         if request.path == "/oauth/token" and request.verb == "POST":

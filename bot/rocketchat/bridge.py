@@ -1,32 +1,39 @@
 """`/files` for Rocket.Chat: turns verified bridge requests into skill calls and UIKit answers.
 
 Unlike Slack, the App waits for the answer in the same request (it shows it in a contextual bar), so the
-listing is computed here, within the request, with the user's own token.
+listing is computed here, within the request, with the user's own token — and within `ANSWER_SECONDS`:
+the App stops waiting after 10 s (`REQUEST_TIMEOUT_MS` in rocketchat-app/src/bridge.ts), so an answer
+that cannot be complete by then is partial, and says so.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from bot import ratelimit
 from bot.cache import FileCache
 from bot.config import Settings
 from bot.guarded import guarded
+from bot.ratelimit import RateLimiter
 from bot.report_data import CacheReportData
 from bot.rocketchat import client, render
 from bot.rocketchat.charts import ChartLinks
 from bot.rocketchat.courier import RocketChatCourier
 from bot.rocketchat.files_source import RocketChatFileSource
 from bot.rocketchat.oauth import RocketChatOAuth
+from bot.rocketchat.pacing import Pacer
 from bot.rocketchat.paths import INSTALL_PATH
 from bot.rocketchat.protocol import Action, Command, Room
 from handlers import files_command
 from handlers.cards import Notice, Reply
 from handlers.files_command import Invocation
 from handlers.grammar import Report
+from handlers.listing import Budget
 from handlers.query import FileQuery
 from handlers.report_command import run_report
 from handlers.report_views import ReportNotice, ReportView
@@ -36,28 +43,38 @@ log = logging.getLogger(__name__)
 
 NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
 UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
+BUSY = "I'm busy with other people's requests right now. Please try again in a moment."
+# The App gives up on the bot after 10 s; this leaves room for the request's way there and back.
+ANSWER_SECONDS = 5.0
+# Which rooms hold files changes with the hourly sync: re-reading the cache for it once a minute is plenty.
+ROOM_FILES_SECONDS = 60.0
 
 
 class RocketChatFiles:
-    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: FileCache) -> None:
+    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: FileCache, limiter: RateLimiter) -> None:
+        """`limiter`: the process's, shared with the sync (Rocket.Chat counts both alike)."""
         assert settings.rocketchat_url and settings.rocketchat_app_secret
         self._settings = settings
         self._oauth = oauth
         self._cache = cache
+        self._limiter = limiter
         self._codec = StateCodec(settings.rocketchat_app_secret, purpose="rocketchat")
         self._charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
         # One Rocket.Chat server per bot: its host stands in for Slack's workspace id in button state.
         self._workspace = urlparse(settings.rocketchat_url).netloc or settings.rocketchat_url
+        self._room_files_lock = threading.Lock()
+        self._room_files_read: tuple[float, Mapping[str, int]] | None = None
 
     def command(self, cmd: Command) -> dict[str, Any]:
+        budget = Budget.seconds(ANSWER_SECONDS)
         token = self._oauth.current_token(cmd.user_id)
-        inv = self._invocation(cmd.user_id, cmd.room)
+        inv = self._invocation(cmd.user_id, cmd.room, budget)
         triaged = files_command.triage(cmd.text, inv, authorized=token is not None)
         if isinstance(triaged, Report):
             return self._report_answer(triaged.action, inv)
         if not isinstance(triaged, FileQuery):
             return self._answer(triaged, None, cmd.user_id)
-        source = self._source(token, cmd.room, cmd.user_id, cmd.username)
+        source = self._source(token, cmd.room, cmd.user_id, cmd.username, budget)
         return self._run(lambda: files_command.list_files(triaged, inv, source, self._codec), source, cmd.user_id)
 
     def action(self, act: Action) -> dict[str, Any]:
@@ -65,9 +82,10 @@ class RocketChatFiles:
             return render.nothing()
         if act.action_id not in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
             return self._answer(Notice(UNKNOWN_ACTION), None, act.user_id)
+        budget = Budget.seconds(ANSWER_SECONDS)
         token = self._oauth.current_token(act.user_id)
-        inv = self._invocation(act.user_id, act.room)
-        source = self._source(token, act.room, act.user_id, act.username)
+        inv = self._invocation(act.user_id, act.room, budget)
+        source = self._source(token, act.room, act.user_id, act.username, budget)
         if act.action_id == render.ACTION_TYPE:
             state, kind = act.block_id, act.value or ""
         else:
@@ -86,13 +104,18 @@ class RocketChatFiles:
         if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
             return Notice(NO_BOT_ACCOUNT)
         data = CacheReportData(self._cache, "rocketchat", self._workspace)
-        courier = RocketChatCourier(client.bot_client(self._settings), self._charts)
+        time_left = inv.budget.left if inv.budget is not None else None
+        courier = RocketChatCourier(client.bot_client(self._settings, time_left), self._charts)
         reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
         if isinstance(reply, ReportView):
             return render.report(reply, courier.user_name, courier.chart_url(reply))
         if isinstance(reply, ReportNotice):
             return render.report_notice(reply)
         return reply
+
+    def busy(self) -> dict[str, Any]:
+        """The answer when too many Rocket.Chat requests are being worked on already (see bot/server.py)."""
+        return render.render(Notice(BUSY), lambda _: None, lambda _: None)
 
     def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
         return self._answer(guarded(work), source, user_id)
@@ -104,18 +127,35 @@ class RocketChatFiles:
             return render.render(reply, lambda _: None, lambda _: None)
         return render.render(reply, source.room_name, source.user_name)
 
-    def _source(self, token: str | None, room: Room | None, user_id: str, username: str) -> RocketChatFileSource:
-        api = client.user_client(self._settings, token) if token else None
+    def _source(
+        self, token: str | None, room: Room | None, user_id: str, username: str, budget: Budget
+    ) -> RocketChatFileSource:
+        api = client.user_client(self._settings, token, time_left=budget.left) if token else None
         rooms = {room.id: (room.type, room.name)} if room else {}
-        source = RocketChatFileSource(api, self._settings.rocketchat_url or "", rooms, limiter=ratelimit.shared())
+        server = self._settings.rocketchat_url or ""
+        pacer = Pacer(self._limiter, server, user_id, time_left=budget.left)
+        source = RocketChatFileSource(api, server, rooms, pacer=pacer, room_files=self._room_files)
         source.know_user(user_id, username)
         return source
 
-    def _invocation(self, user_id: str, room: Room | None) -> Invocation:
+    def _room_files(self) -> Mapping[str, int]:
+        """How many files the cache (the bot's own sync) holds per room: 0 for a room the bot is in and
+        found empty, absent for rooms it knows nothing of. Orders a walk; never shown to anyone."""
+        with self._room_files_lock:
+            now = time.monotonic()
+            if self._room_files_read is None or now - self._room_files_read[0] > ROOM_FILES_SECONDS:
+                data = CacheReportData(self._cache, "rocketchat", self._workspace)
+                counts = {c.id: 0 for c in data.conversations()}
+                counts.update({room: files for room, (files, _bytes) in data.totals().items()})
+                self._room_files_read = (now, counts)
+            return self._room_files_read[1]
+
+    def _invocation(self, user_id: str, room: Room | None, budget: Budget) -> Invocation:
         return Invocation(
             team_id=self._workspace,
             user_id=user_id,
             conversation_id=room.id if room else "",
             today=datetime.now(UTC).date(),
             authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
+            budget=budget,
         )

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import requests
 
 from bot.config import Settings
+from bot.ratelimit import ServerWindow
 from bot.rocketchat import client
 from bot.rocketchat.paths import REDIRECT_PATH
+
+PEOPLE_SHARE = (
+    "All of files-bot's calls come from one address, so everyone it acts for shares one such budget per "
+    "endpoint (a plain /files costs one call; see the README's Rocket.Chat rate limits)."
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,10 @@ def run_checks(settings: Settings) -> list[Check]:
     checks.append(server)
     if not server.ok:
         return checks
-    checks.append(_bot_account(settings))
+    account, window = _bot_account(settings)
+    checks.append(account)
+    if account.ok:
+        checks.append(_rate_limiter(window))
     checks.append(_oauth_client(settings))
     return checks
 
@@ -64,21 +75,50 @@ def _server(settings: Settings) -> Check:
     return Check("server", True, f"Rocket.Chat {info.get('version', '?')} at {settings.rocketchat_url}")
 
 
-def _bot_account(settings: Settings) -> Check:
+def _bot_account(settings: Settings) -> tuple[Check, ServerWindow | None]:
+    """Logs in as the bot account; also returns the rate-limit window its call reported (None: none)."""
     if not settings.rocketchat_bot_user_id or not settings.rocketchat_bot_token:
         return Check(
             "bot account",
             False,
             "set ROCKETCHAT_BOT_USER_ID and ROCKETCHAT_BOT_TOKEN (a personal access "
             "token of the bot user: My Account → Personal Access Tokens)",
-        )
+        ), None
+    api = client.bot_client(settings)
     try:
-        me = client.bot_client(settings).me()
+        me = api.me()
     except Exception as error:
-        return Check("bot account", False, f"the bot's personal access token was refused ({type(error).__name__})")
+        refused = Check("bot account", False, f"the bot's personal access token was refused ({type(error).__name__})")
+        return refused, None
     if not isinstance(me, dict) or not me.get("_id"):
-        return Check("bot account", False, "the bot's personal access token was refused")
-    return Check("bot account", True, f"logged in as @{me.get('username')} (roles: {', '.join(me.get('roles', []))})")
+        return Check("bot account", False, "the bot's personal access token was refused"), None
+    window = client.rate_limit_window(api.last_response.headers) if api.last_response is not None else None
+    roles = ", ".join(me.get("roles", []))
+    return Check("bot account", True, f"logged in as @{me.get('username')} (roles: {roles})"), window
+
+
+def _rate_limiter(window: ServerWindow | None) -> Check:
+    """What Rocket.Chat's REST rate limiter told the bot account's call (api.ts sends `X-RateLimit-*` on
+    every limited call, none to callers holding `api-bypass-rate-limit`). Informational: files-bot lives
+    within whatever it finds, and says what an admin can change."""
+    if window is None:
+        return Check(
+            "rate limiter",
+            True,
+            "the bot account's calls are not rate-limited (it holds api-bypass-rate-limit, or the limiter is "
+            "off), so the sync takes none of people's calls. People's calls are limited per endpoint and "
+            "client address (API_Enable_Rate_Limiter_Limit_Calls_Default, 10 a minute by default). " + PEOPLE_SHARE,
+        )
+    limit = f"{window.limit} calls" if window.limit is not None else "a number of calls"
+    resets = max(0, math.ceil(window.resets_at - time.time()))
+    return Check(
+        "rate limiter",
+        True,
+        f"on: {limit} per endpoint per window and client address ({window.remaining} left in this window, "
+        f"which resets in {resets} s). {PEOPLE_SHARE} The bot account is limited too, so the sync takes its "
+        "calls from the same budget (above a reserve kept for people): give it the bot role, or the "
+        "api-bypass-rate-limit permission, to keep the sync out of people's way.",
+    )
 
 
 def _oauth_client(settings: Settings) -> Check:

@@ -4,8 +4,12 @@
 Native here: the room, `typeGroup` (one of image/video/audio), `name` (the server reads it as a
 case-insensitive regular expression, so it is escaped here to match literally) and `sort` by `uploadedAt` or
 `size`. Not native (applied by the handler's bounded scan): uploader, dates, other types, and "everywhere" —
-walked room by room over the user's own subscriptions. The `query` and `fields` parameters are never used:
-current servers disable them, and no user text may ever end up inside a Mongo query.
+walked room by room over the user's own subscriptions, one call per page the handler asks for, rooms known to
+hold files first. The `query` and `fields` parameters are never used: current servers disable them, and no
+user text may ever end up inside a Mongo query.
+
+Every call is paced per route by a `Pacer` (bot/rocketchat/pacing.py): a person's call the server's
+rate-limit window has no room for is not made, and they are told when it resets.
 """
 
 from __future__ import annotations
@@ -13,16 +17,17 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
 from bot import metrics
-from bot.ratelimit import RateLimiter
 from bot.rocketchat.client import RecordingRocketChat, rate_limit_wait, seconds
+from bot.rocketchat.pacing import Pacer
 from handlers.errors import (
     ConversationUnavailable,
     NotAuthorized,
@@ -32,16 +37,14 @@ from handlers.errors import (
     UnknownUser,
 )
 from handlers.query import ConversationRef, Kind, UserRef
-from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery
+from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery, WalkProgress
 
 log = logging.getLogger(__name__)
 
 TYPE_GROUPS: dict[Kind, str] = {Kind.IMAGES: "image", Kind.VIDEO: "video", Kind.AUDIO: "audio"}
 ENDPOINTS = {"c": "channels.files", "p": "groups.files", "d": "im.files"}
-FILES_METHOD = "files"  # the rate-limit key shared by the three files endpoints
 # API_Upper_Count_Limit: the server caps `count` at 100 by default.
 MAX_COUNT = 100
-MAX_ROOMS = 200
 
 CAPABILITIES = Capabilities(
     kinds=frozenset(TYPE_GROUPS),
@@ -67,14 +70,17 @@ class RocketChatFileSource:
         server_url: str,
         rooms: dict[str, tuple[str, str | None]],
         *,
-        limiter: RateLimiter | None = None,
+        pacer: Pacer | None = None,
+        room_files: Callable[[], Mapping[str, int]] | None = None,
     ):
         """`api` acts as the user (None: never authorized). `rooms` maps ids already known from the
-        request to (type, name), saving a lookup for the room the command was typed in. `limiter`: the
-        process's shared limiter, for interactive calls (a sync takes its own share)."""
+        request to (type, name), saving a lookup for the room the command was typed in. `pacer` paces the
+        calls within the server's rate limits. `room_files`: how many files the bot's cache knows in each
+        room (0: none), so that a walk looks where files are first."""
         self._api = api
-        self._limiter = limiter
+        self._pacer = pacer
         self._server = server_url.rstrip("/")
+        self._room_files = room_files
         self._rooms = dict(rooms)
         self._users: dict[str, str] = {}
         self._walk: list[str] | None = None
@@ -94,7 +100,9 @@ class RocketChatFileSource:
             return ref.id
         api = self._require()
         params = _params(roomId=ref.id, roomName=ref.name)
-        info = self._call(lambda: api.call_api_get("rooms.info", **params), refusal=ConversationUnavailable)
+        info = self._call(
+            "rooms.info", lambda: api.call_api_get("rooms.info", **params), refusal=ConversationUnavailable
+        )
         room = info.get("room") if isinstance(info, dict) else None
         if not isinstance(room, dict) or room.get("t") not in ENDPOINTS or not room.get("_id"):
             raise ConversationUnavailable("no accessible room")
@@ -106,7 +114,7 @@ class RocketChatFileSource:
             return ref.id
         api = self._require()
         params = _params(username=ref.name)
-        info = self._call(lambda: api.call_api_get("users.info", **params), refusal=UnknownUser)
+        info = self._call("users.info", lambda: api.call_api_get("users.info", **params), refusal=UnknownUser)
         user = info.get("user") if isinstance(info, dict) else None
         if not isinstance(user, dict) or not user.get("_id"):
             raise UnknownUser("no such user")
@@ -126,33 +134,53 @@ class RocketChatFileSource:
         )
 
     def _fetch_walk(self, query: SourceQuery, position: Position, count: int) -> SourcePage:
-        """ "Everywhere": the user's rooms one after another; the cursor is `room index:offset`."""
+        """ "Everywhere": the user's rooms one after another, one call per page (the handler decides how
+        many it can afford); the cursor is `room index:offset`."""
         rooms = self._subscribed_rooms()
         index, offset = _walk_cursor(position.cursor)
-        while index < len(rooms):
+        if index >= len(rooms):
+            return SourcePage(files=[], page=position.page, walk=WalkProgress(len(rooms), len(rooms)))
+        try:
             data = self._files(rooms[index], query, offset, count)
-            files = self._file_infos(data)
-            next_cursor: str | None
-            if offset + count < _int(data.get("total")):
-                next_cursor = f"{index}:{offset + count}"
-            else:
-                next_cursor = f"{index + 1}:0" if index + 1 < len(rooms) else None
-            if files or next_cursor is None:
-                return SourcePage(files=files, page=position.page, next_cursor=next_cursor)
-            index, offset = index + 1, 0
-        return SourcePage(files=[], page=position.page)
+        except ConversationUnavailable:
+            data = {}  # left (or lost) since subscriptions.get: nothing there to list
+        next_cursor: str | None
+        if offset + count < _int(data.get("total")):
+            next_cursor, checked = f"{index}:{offset + count}", index
+        else:
+            next_cursor, checked = (f"{index + 1}:0" if index + 1 < len(rooms) else None), index + 1
+        return SourcePage(
+            files=self._file_infos(data),
+            page=position.page,
+            next_cursor=next_cursor,
+            walk=WalkProgress(checked, len(rooms)),
+        )
 
     def _subscribed_rooms(self) -> list[str]:
         if self._walk is None:
             api = self._require()
-            data = self._call(lambda: api.call_api_get("subscriptions.get"))
+            data = self._call("subscriptions.get", lambda: api.call_api_get("subscriptions.get"))
             rooms: list[str] = []
             for sub in data.get("update") or []:
                 if isinstance(sub, dict) and sub.get("t") in ENDPOINTS and sub.get("rid"):
                     self._rooms.setdefault(str(sub["rid"]), (str(sub["t"]), sub.get("name") or sub.get("fname")))
                     rooms.append(str(sub["rid"]))
-            self._walk = rooms[:MAX_ROOMS]
+            self._walk = self._files_first(rooms)
         return self._walk
+
+    def _files_first(self, rooms: list[str]) -> list[str]:
+        """Rooms the bot's cache knows to hold files first (most files first), then rooms it knows nothing
+        about, then rooms it knows to be empty: a walk cut short by the budget has looked where files are.
+        The cache only orders the user's own rooms; what is listed comes from the user's own calls."""
+        known = self._room_files() if self._room_files is not None else {}
+
+        def rank(room: str) -> tuple[int, int]:
+            files = known.get(room)
+            if files is None:
+                return (1, 0)
+            return (0, -files) if files > 0 else (2, 0)
+
+        return sorted(rooms, key=rank)
 
     def _files(self, room_id: str, query: SourceQuery, offset: int, count: int) -> dict[str, Any]:
         room_type: str = self._rooms.get(room_id, ("", None))[0] or self._room_type(room_id)
@@ -169,9 +197,9 @@ class RocketChatFileSource:
             name=literal_pattern(query.name) if query.name else None,
         )
         api = self._require()
-        if self._limiter is not None:
-            self._limiter.acquire_interactive(("rocketchat", urlparse(self._server).netloc, FILES_METHOD))
-        return self._call(lambda: api.call_api_get(endpoint, **params), refusal=ConversationUnavailable, codes=_NO_ROOM)
+        return self._call(
+            endpoint, lambda: api.call_api_get(endpoint, **params), refusal=ConversationUnavailable, codes=_NO_ROOM
+        )
 
     def _room_type(self, room_id: str) -> str:
         self.resolve_conversation(ConversationRef(id=room_id))
@@ -191,41 +219,51 @@ class RocketChatFileSource:
         return self._api
 
     def _call(
-        self, call: Any, *, refusal: type[SourceError] | None = None, codes: tuple[str, ...] | None = None
+        self,
+        route: str,
+        call: Callable[[], Any],
+        *,
+        refusal: type[SourceError] | None = None,
+        codes: tuple[str, ...] | None = None,
     ) -> dict[str, Any]:
-        """Run one API call, turning failures into neutral errors. A 403/404, or a 400 whose `errorType`
-        is in `codes` (any 400 when `codes` is None), becomes `refusal`."""
+        """Run one API call on `route`, paced, turning failures into neutral errors. A 403/404, or a 400
+        whose `errorType` is in `codes` (any 400 when `codes` is None), becomes `refusal`."""
+        api = self._require()
         try:
-            data = call()
-        except RocketApiException as error:
-            translated = self._translate(error.status_code, str(error.error_type or ""), refusal, codes)
+            data = self._pacer.call(api, route, call) if self._pacer is not None else call()
+        except (RocketApiException, RocketBadStatusCodeException, requests.RequestException, ValueError) as error:
+            translated = self._translate(error, route, refusal, codes)
             metrics.API_CALLS.labels("rocketchat", "rest", type(translated).__name__).inc()
             raise translated from None
-        except RocketBadStatusCodeException as error:
-            translated = self._translate(error.status_code, "", refusal, codes)
-            metrics.API_CALLS.labels("rocketchat", "rest", type(translated).__name__).inc()
-            raise translated from None
-        except (requests.RequestException, ValueError) as error:
-            metrics.API_CALLS.labels("rocketchat", "rest", "PlatformUnavailable").inc()
-            raise PlatformUnavailable(f"Rocket.Chat request failed: {type(error).__name__}") from None
         metrics.API_CALLS.labels("rocketchat", "rest", "ok").inc()
         if not isinstance(data, dict):
             raise PlatformUnavailable("Rocket.Chat answered with something other than a JSON object")
         return data
 
     def _translate(
-        self, status: int, code: str, refusal: type[SourceError] | None, codes: tuple[str, ...] | None
+        self, error: Exception, route: str, refusal: type[SourceError] | None, codes: tuple[str, ...] | None
     ) -> SourceError:
+        if isinstance(error, RocketApiException):
+            status, code = error.status_code, str(error.error_type or "")
+        elif isinstance(error, RocketBadStatusCodeException):
+            status, code = error.status_code, ""
+        else:
+            return PlatformUnavailable(f"Rocket.Chat request failed: {type(error).__name__}")
         if status == 401:
             return NotAuthorized("HTTP 401")
         if status == 429:
-            last = self._api.last_response if self._api is not None else None
-            headers = last.headers if last is not None else {}  # (a 429 Response is falsy: `is not None`)
-            return RateLimited("HTTP 429", seconds(rate_limit_wait(headers)))
+            return RateLimited("HTTP 429", seconds(self._rate_limit_wait(route)))
         refused = status in (403, 404) or (status == 400 and (codes is None or code in codes))
         if refusal is not None and refused:
             return refusal(f"HTTP {status} {code}".strip())
         return PlatformUnavailable(f"HTTP {status} {code}".strip())
+
+    def _rate_limit_wait(self, route: str) -> float | None:
+        """Seconds until the server takes calls again: the window it named (X-RateLimit-Reset)."""
+        if self._pacer is not None and (wait := self._pacer.resets_in(route)) is not None:
+            return wait
+        last = self._api.last_response if self._api is not None else None
+        return rate_limit_wait(last.headers) if last is not None else None  # (a 429 Response is falsy)
 
 
 def to_file_info(f: dict[str, Any], server_url: str) -> FileInfo:

@@ -1,15 +1,22 @@
-"""HTTP routes for Rocket.Chat: the signed bridge endpoints and the OAuth pages. Thin on purpose."""
+"""HTTP routes for Rocket.Chat: the signed bridge endpoints and the OAuth pages. Thin on purpose.
+
+Work that calls Rocket.Chat runs within `admission`'s slots (see bot/admission.py): over them, a verified
+bridge request is answered "busy" at once, and the OAuth page asks to try again.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
+from bot.admission import Admission
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.ratelimit import RateLimiter
 from bot.replay import ReplayGuard
 from bot.rocketchat import protocol
 from bot.rocketchat.bridge import RocketChatFiles
@@ -21,30 +28,40 @@ from bot.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVeri
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
 
-def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
+BUSY_PAGE = "files-bot is busy with other requests right now. Reload this page in a moment."
+
+
+def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admission: Admission) -> Blueprint:
     assert settings.rocketchat_app_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
-    files = RocketChatFiles(settings, oauth, cache)
+    files = RocketChatFiles(settings, oauth, cache, limiter)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
     replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
 
     def bridge(parse: Callable[[bytes], T], answer: Callable[[T], dict[str, Any]]) -> tuple[Response, int]:
-        """Verify the signature (401), parse against the protocol (400), answer (200)."""
+        """Verify the signature (401); say "busy" (200) when every slot for Rocket.Chat work is taken —
+        before parsing, the costly part of turning a request away; parse against the protocol (400);
+        answer (200)."""
         raw = request.get_data(cache=False)
         signature = request.headers.get(SIGNATURE_HEADER)
         if not verifier.is_valid(request.headers.get(TIMESTAMP_HEADER), signature, raw):
             return jsonify(error="invalid or expired signature"), 401
         if not replays.first_time(signature or ""):
             return jsonify(error="replayed request"), 401
-        try:
-            parsed = parse(raw)
-        except protocol.BadRequest as error:
-            return jsonify(error=str(error)), 400
-        return jsonify(answer(parsed)), 200
+        with admission.slot() as admitted:
+            if not admitted:
+                log.debug("Rocket.Chat request turned away: all %d slots busy", admission.slots)  # (a flood: cheap)
+                return jsonify(files.busy()), 200
+            try:
+                parsed = parse(raw)
+            except protocol.BadRequest as error:
+                return jsonify(error=str(error)), 400
+            return jsonify(answer(parsed)), 200
 
     @bp.post(COMMAND_PATH)
     def command() -> tuple[Response, int]:
@@ -82,6 +99,12 @@ def blueprint(settings: Settings, cache: FileCache) -> Blueprint:
 
     @bp.get(REDIRECT_PATH)
     def oauth_redirect() -> Response:
+        with admission.slot() as admitted:
+            if not admitted:
+                return make_response(_page("files-bot is busy", BUSY_PAGE), 503)
+            return finish_oauth()
+
+    def finish_oauth() -> Response:
         try:
             token = oauth.finish(
                 code=request.args.get("code"),
