@@ -2,7 +2,11 @@
 owners and subscribers, and the workspace report (with its chart) to admins — each delivery at most once.
 
 Recipients are re-checked for membership at send time; a failed send (recipient left, DMs blocked, 5xx) is
-retried with backoff and then recorded as failed with its reason, without holding up anyone else.
+retried with backoff and then recorded as failed with its reason, without holding up anyone else. Likewise
+every conversation, admin and workspace fails on its own — logged, counted in /metrics
+(`files_bot_failures_total`), the rest going out. A conversation the bot can no longer see (removed,
+archived, deleted, before the sync notices) has no members as far as reports go: its recipients are skipped
+and admins see it only in the aggregate.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from bot.cache import FileCache
 from bot.chart import trend_chart
 from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
 from bot.report_data import CacheReportData
+from handlers.errors import SourceError
 from handlers.reports import (
     ConversationFacts,
     admin_report_text,
@@ -33,9 +38,13 @@ from handlers.reports import (
 log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (2.0, 10.0)  # between the three attempts
+KEEP_WEEKS = 13  # snapshots and ledger rows: the chart's 12 weeks, and the week before them
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(SourceError):
+    """The platform refused or failed a call made as the bot. Not `retryable`: it will keep refusing (no
+    such user or conversation, not allowed); `reason` never carries file data."""
+
     def __init__(self, reason: str, *, retryable: bool) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -75,10 +84,24 @@ def run(
     """Build and deliver this week's reports. `now` is timezone-aware: its date decides the week."""
     summary = Summary()
     for platform, workspace in cache.workspaces():
-        courier = couriers(platform, workspace)
-        if courier is not None:
-            _WorkspaceRun(cache, courier, platform, workspace, now, sleep, summary).run()
+        try:
+            courier = couriers(platform, workspace)
+            if courier is not None:
+                _WorkspaceRun(cache, courier, platform, workspace, now, sleep, summary).run()
+        except Exception as error:  # one workspace (or platform) never stops the others
+            _failed(summary, platform, "workspace", f"{platform}:{workspace}", error)
+    # What no report reads any more goes: a ledger row is needed for its week, a snapshot for the chart.
+    cache.prune(before_week=iso_week((now - timedelta(weeks=KEEP_WEEKS)).date()))
     return summary
+
+
+def _failed(summary: Summary, platform: str, scope: str, where: str, error: Exception) -> None:
+    # A platform error's text is safe to log (handlers/errors.py); anything else's may quote data: its class.
+    reason = str(error) if isinstance(error, SourceError) else type(error).__name__
+    log.warning("weekly report for %s failed; the others go on: %s", where, reason)
+    metrics.FAILURES.labels("reports", platform, scope).inc()
+    summary.failed += 1
+    summary.failures.append(f"{where}: {reason}")
 
 
 class _WorkspaceRun:
@@ -100,8 +123,21 @@ class _WorkspaceRun:
 
     def members_of(self, conv: ConversationFacts) -> set[str]:
         if conv.id not in self._members:
-            self._members[conv.id] = self.courier.members(conv.id, conv.private)
+            try:
+                self._members[conv.id] = self.courier.members(conv.id, conv.private)
+            except DeliveryFailed as error:
+                if error.retryable:
+                    raise
+                # The bot can no longer see who is in it (removed, archived, deleted): nobody is, for reports.
+                log.info("%s %s: cannot list the members of %s (%s)", self.platform, self.workspace, conv.id, error)
+                self._members[conv.id] = set()
         return self._members[conv.id]
+
+    def can_see(self, admin: str, conv: ConversationFacts) -> bool:
+        try:
+            return admin in self.members_of(conv)
+        except DeliveryFailed:
+            return False  # unknown for now: shown only as part of the aggregate
 
     def run(self) -> None:
         cache, platform, workspace = self.cache, self.platform, self.workspace
@@ -109,15 +145,10 @@ class _WorkspaceRun:
         convs = stats.conversations()
         previous = stats.previous_bytes(iso_week((self.now - timedelta(days=7)).date()))
         for conv in convs:
-            recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
-            if not recipients:
-                continue
-            channel = build_channel_report(
-                conv, stats, week=self.week, previous_bytes=previous.get(conv.id), now=self.now
-            )
-            text = channel_report_text(channel, self.courier.mention)
-            for user in sorted(recipients):
-                self.deliver(LedgerKey(platform, workspace, conv.id, user, self.week), text, None, conv)
+            try:
+                self.channel_reports(conv, stats, previous)
+            except Exception as error:  # one conversation never stops the others
+                _failed(self.summary, platform, "conversation", f"{platform}:{workspace}:{conv.id}", error)
         _record_snapshots(cache, platform, workspace, self.week, convs, stats)
         try:
             admins = self.courier.admins()
@@ -125,6 +156,7 @@ class _WorkspaceRun:
             # Without the list of admins there is no one to send the overview to; the channel reports above
             # are out, and the next run tries again (nothing was claimed in the ledger).
             log.warning("%s %s: could not list the admins (%s); no admin report", platform, workspace, error.reason)
+            metrics.FAILURES.labels("reports", platform, "workspace").inc()
             self.summary.failed += 1
             self.summary.failures.append(f"admins: {error.reason}")
             return
@@ -132,27 +164,46 @@ class _WorkspaceRun:
         with tempfile.TemporaryDirectory() as tmp:
             chart = trend_chart(trend, Path(tmp) / f"storage-{self.week}.png") if admins else None
             for admin in admins:
-                # Private conversations appear by name only to admins who are members of them.
-                overview = build_admin_report(
-                    convs,
-                    stats,
-                    week=self.week,
-                    previous_bytes=previous,
-                    trend=trend,
-                    reader_can_see=_reader(self, admin),
-                )
-                text = admin_report_text(overview, self.courier.mention)
-                self.deliver(LedgerKey(platform, workspace, WORKSPACE_REPORT, admin, self.week), text, chart, None)
+                try:
+                    self.admin_report(admin, convs, stats, previous, trend, chart)
+                except Exception as error:  # one admin's report never stops the others'
+                    _failed(self.summary, platform, "recipient", f"{platform}:{workspace}: admin report", error)
+
+    def channel_reports(self, conv: ConversationFacts, stats: CacheReportData, previous: dict[str, int]) -> None:
+        recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
+        if not recipients:
+            return
+        channel = build_channel_report(conv, stats, week=self.week, previous_bytes=previous.get(conv.id), now=self.now)
+        text = channel_report_text(channel, self.courier.mention)
+        for user in sorted(recipients):
+            self.deliver(LedgerKey(self.platform, self.workspace, conv.id, user, self.week), text, None, conv)
+
+    def admin_report(
+        self,
+        admin: str,
+        convs: list[ConversationFacts],
+        stats: CacheReportData,
+        previous: dict[str, int],
+        trend: list[tuple[str, int]],
+        chart: Path | None,
+    ) -> None:
+        # Private conversations appear by name only to admins who are members of them.
+        overview = build_admin_report(
+            convs,
+            stats,
+            week=self.week,
+            previous_bytes=previous,
+            trend=trend,
+            reader_can_see=lambda conv: self.can_see(admin, conv),
+        )
+        text = admin_report_text(overview, self.courier.mention)
+        self.deliver(LedgerKey(self.platform, self.workspace, WORKSPACE_REPORT, admin, self.week), text, chart, None)
 
     def deliver(self, key: LedgerKey, text: str, chart: Path | None, conv: ConversationFacts | None) -> None:
         def member() -> bool:
             return conv is None or key.recipient in self.members_of(conv)
 
         _deliver(self.ledger, self.courier, key, text, chart, self.summary, self.sleep, member=member)
-
-
-def _reader(run: _WorkspaceRun, admin: str) -> Callable[[ConversationFacts], bool]:
-    return lambda conv: admin in run.members_of(conv)
 
 
 def _record(key: LedgerKey, ledger: Ledger, status: str, *, attempts: int, error: str | None = None) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from handlers.cards import Notice
+from handlers.errors import SourceError
 from handlers.files_command import Invocation
 from handlers.reports import (
     ConversationFacts,
@@ -42,7 +43,7 @@ class ReportData(FileStats, Protocol):
 
 
 class Directory(Protocol):
-    """Who is who, asked of the platform as the bot."""
+    """Who is who, asked of the platform as the bot. `members` raises a `SourceError` when it cannot tell."""
 
     def is_admin(self, user: str) -> bool: ...
 
@@ -63,7 +64,7 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
             week=week,
             previous_bytes=previous,
             trend=data.trend(),
-            reader_can_see=lambda conv: inv.user_id in directory.members(conv.id, conv.private),
+            reader_can_see=lambda conv: _member(directory, inv.user_id, conv),
         )
         return Notice(admin_report_text(overview, directory.mention))
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
@@ -71,7 +72,7 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
         return Notice(NOT_TRACKED)
     # A private conversation's report is for its members only. (The platform only lets members run commands
     # there; checked again all the same. A public channel's files are visible to everyone anyway.)
-    if conv.private and inv.user_id not in directory.members(conv.id, conv.private):
+    if conv.private and not _member(directory, inv.user_id, conv):
         return Notice(NOT_TRACKED)
     if action == "now":
         report = build_channel_report(conv, data, week=week, previous_bytes=previous.get(conv.id), now=now)
@@ -83,3 +84,12 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     if on:
         return Notice(f"Done: you'll get #{conv.name}'s storage report every week, privately.")
     return Notice(f"Done: no more weekly storage reports for #{conv.name}.")
+
+
+def _member(directory: Directory, user: str, conv: ConversationFacts) -> bool:
+    """Whether `user` is in `conv`, as far as the bot can tell. One it can no longer check (the bot was
+    removed, the conversation archived or deleted, the platform failing) counts as one they are not in."""
+    try:
+        return user in directory.members(conv.id, conv.private)
+    except SourceError:
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from bot.rocketchat.client import RecordingRocketChat
 from bot.sync import Conversation
@@ -10,15 +11,21 @@ from bot.sync import Conversation
 ROLE_ENDPOINTS = {"c": "channels.roles", "p": "groups.roles"}
 
 
+def workspace_id(server_url: str) -> str:
+    """How the cache and the ledger name a Rocket.Chat server: its host (one server per bot)."""
+    return urlparse(server_url).netloc or server_url
+
+
 def bot_rooms(api: RecordingRocketChat) -> tuple[list[Conversation], dict[str, tuple[str, str | None]]]:
     """Channels and private groups the bot account is subscribed to, with owners (room role `owner`), and
-    the room-type map a `RocketChatFileSource` needs."""
+    the room-type map a `RocketChatFileSource` needs. An archived room keeps its subscriptions (marked
+    `archived`) but is no longer one the bot works in."""
     subscriptions: dict[str, Any] = api.call_api_get("subscriptions.get")
     rooms: list[Conversation] = []
     types: dict[str, tuple[str, str | None]] = {}
     for sub in subscriptions.get("update") or []:
         kind, rid = sub.get("t"), sub.get("rid")
-        if kind not in ROLE_ENDPOINTS or not rid:
+        if kind not in ROLE_ENDPOINTS or not rid or sub.get("archived"):
             continue
         roles = api.call_api_get(ROLE_ENDPOINTS[kind], roomId=rid)
         owners = tuple(sorted(r["u"]["_id"] for r in roles.get("roles") or [] if "owner" in (r.get("roles") or [])))
