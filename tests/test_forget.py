@@ -137,3 +137,44 @@ def test_a_version_1_cache_is_migrated_to_presences(tmp_path):
     assert cache.files("slack", "T1", conversation="G1")[0]["name"] == "secret.pdf"
     state = {r["fid"]: r["seen_generation"] for r in cache.db.table("presences").rows}
     assert sorted(state.values()) == [3, 3]  # generations carry over: no pass has to start again
+
+
+def test_the_weekly_job_keeps_thirteen_weeks_of_snapshots_and_ledger(slack: SlackDriver, bot_env):
+    cache = used_workspace(slack, bot_env)
+    for week in ("2026-W33", "2026-W34", "2026-W35"):  # MONDAY_9 is in 2026-W48
+        cache.record_snapshot("slack", TEAM, DESIGN, week, file_count=1, total_bytes=1, by_type={})
+        cache.db.conn.execute(
+            "insert into report_ledger values ('slack', ?, ?, ?, ?, 'sent', 1, null, 0)", [TEAM, DESIGN, ANA, week]
+        )
+    weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
+    weeks = {w for (w,) in cache.db.conn.execute("select week from snapshots union select week from report_ledger")}
+    assert weeks == {"2026-W35", "2026-W48"}  # 13 weeks back from W48 is W35; W33 and W34 are gone
+
+
+def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDriver, bot_env):
+    from bot.slack.workspace import INSTALLATIONS_FILE
+
+    slack.authorize(ANA)
+    cache = cache_of(bot_env)
+    run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    holder = sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE, isolation_level=None)
+    holder.execute("begin exclusive")  # another process is writing the installation store
+    try:
+        results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert results["slack"].error  # the platform's sync failed this time, and says so
+    assert ("slack", TEAM) in cache.workspaces() and len(cache.files("slack", TEAM)) == 30  # nothing forgotten
+
+
+def test_a_workspace_uninstalled_while_the_bot_was_down_is_forgotten_by_the_next_sync(slack: SlackDriver, bot_env):
+    from bot.slack.workspace import INSTALLATIONS_FILE
+
+    cache = used_workspace(slack, bot_env)
+    with sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE) as store:
+        for table in ("slack_bots", "slack_installations"):  # what Bolt's own listener deletes on uninstall
+            store.execute(f"delete from {table} where team_id = ?", [TEAM])
+    results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    assert results[f"slack:{TEAM}"].forgotten and results[f"slack:{OTHER}"].forgotten
+    assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)

@@ -13,6 +13,7 @@ import requests
 from bot import jobs, metrics, weekly
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.ledger import Ledger
 from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
 from handlers.report_command import NOT_TRACKED
@@ -123,8 +124,11 @@ def test_the_weekly_job_on_both_platforms_survives_a_lost_private_group(slack: S
     sync(env)
     fake_rc.rooms[RC_SECRET].members.discard(ADMIN)  # and is removed: groups.members answers 400
     summary = weekly.run(cache_of(env), jobs.couriers(Settings.from_env(env)), now=MONDAY_9, sleep=lambda _: None)
-    assert summary.failures == []
+    assert summary.failures == [] and summary.failed == 0
     assert len(slack.fake.messages) == 3  # Slack's reports went out (Rocket.Chat runs first)
+    # The group's owner gets no report of a group the bot can no longer see: skipped, not failed.
+    [row] = Ledger(cache_of(env)).rows(platform="rocketchat", conversation=RC_SECRET)
+    assert row["status"] == "skipped"
     rc_admin = [m["text"] for m in fake_rc.messages if "Workspace storage report" in m["text"]]
     assert rc_admin and "secret-plan" not in rc_admin[0] and "#secret" not in rc_admin[0]
 
@@ -150,3 +154,16 @@ def test_a_workspace_that_fails_outright_is_logged_counted_and_skipped(slack: Sl
     assert "rocketchat" in log.getvalue() and "OSError" in log.getvalue()
     text = requests.get(f"{slack.bot_url}/metrics", timeout=5).text
     assert 'files_bot_failures_total{job="reports",platform="rocketchat",scope="workspace"}' in text
+
+
+def test_files_bot_sync_says_what_it_skipped_and_exits_1(slack: SlackDriver, bot_env, monkeypatch, capsys):
+    from bot.cli import main
+
+    slack.authorize(ANA)
+    for key, value in bot_env.items():
+        monkeypatch.setenv(key, value)
+    slack.fake.inject("files.list", 200, body={"ok": False, "error": "internal_error"}, times=1)
+    assert main(["sync"]) == 1
+    out = capsys.readouterr().out
+    assert f"slack:{TEAM}: 1 conversation(s)" in out and f"failed: {GENERAL} (run it again to resume)" in out
+    assert main(["sync"]) == 0

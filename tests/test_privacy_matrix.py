@@ -19,6 +19,7 @@ from pathlib import Path
 from bot import jobs, weekly
 from bot.cache import FileCache
 from bot.config import Settings
+from bot.emulators.rocketchat_api import File as RoomFile
 from bot.emulators.slack_api import File
 from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
@@ -169,8 +170,6 @@ def test_rocketchat_privacy_matrix(rc, rc_env, fake_rc, capsys):
     from tests.rocketchat_harness import (
         SECRET as RS,
     )
-
-    from bot.emulators.rocketchat_api import File as RoomFile
 
     fake_rc.rooms[RS].members.add(ADMIN)  # the bot account is in the private group: reports have it
     fake_rc.users[RC_CAT].roles.append("admin")  # an admin who is not in the group

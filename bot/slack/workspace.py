@@ -16,6 +16,10 @@ from bot.sync import Conversation
 INSTALLATIONS_FILE = "slack-installations.sqlite"
 
 
+class InstallationsUnreadable(Exception):
+    """The installation store could not be read just now (locked, say): not the same as "none"."""
+
+
 def installed(settings: Settings) -> list[str]:
     """The workspaces files-bot is installed in (with a bot installation)."""
     if not settings.slack_client_id:
@@ -52,7 +56,7 @@ def installed_teams(installation_db: Path, client_id: str) -> list[str]:
             # not "no installations" — the sync would forget every workspace.
             if "no such table" in str(error):
                 return []
-            raise
+            raise InstallationsUnreadable(str(error)) from None
     return [str(team) for (team,) in rows]
 
 
