@@ -30,6 +30,8 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 # How long a statement waits for another process's lock before giving up with "database is locked".
 BUSY_TIMEOUT_SECONDS = 10.0
+# The conversation column of a row about the whole workspace: its weekly snapshot, its admin reports' ledger.
+WHOLE_WORKSPACE = "*workspace*"
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -502,17 +504,20 @@ class FileCache:
     def snapshot_bytes(self, platform: str, workspace: str, week: str) -> dict[str, int]:
         """Bytes per conversation recorded for `week`."""
         rows = self.db.conn.execute(
-            "select conversation, bytes from snapshots where platform = ? and workspace = ? and week = ?",
-            [platform, workspace, week],
+            "select conversation, bytes from snapshots where platform = ? and workspace = ? and week = ? "
+            "and conversation != ?",
+            [platform, workspace, week, WHOLE_WORKSPACE],
         )
         return {conv: total for conv, total in rows}
 
     def trend(self, platform: str, workspace: str, weeks: int = 12) -> list[tuple[str, int]]:
-        """(week, total bytes) for the last `weeks` recorded weeks, oldest first."""
+        """(week, total bytes) for the last `weeks` recorded weeks, oldest first: the whole workspace's own
+        snapshot (each file once), or for a week without one, the sum of its conversations'."""
         rows = self.db.conn.execute(
-            "select week, sum(bytes) from snapshots where platform = ? and workspace = ? group by week "
-            "order by week desc limit ?",
-            [platform, workspace, weeks],
+            "select week, coalesce(max(case when conversation = ?1 then bytes end), "
+            "sum(case when conversation != ?1 then bytes end)) "
+            "from snapshots where platform = ?2 and workspace = ?3 group by week order by week desc limit ?4",
+            [WHOLE_WORKSPACE, platform, workspace, weeks],
         ).fetchall()
         return [(week, int(total)) for week, total in reversed(rows)]
 

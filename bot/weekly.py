@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot import metrics
-from bot.cache import FileCache
+from bot.cache import WHOLE_WORKSPACE, FileCache
 from bot.chart import trend_chart
 from bot.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
 from bot.report_data import CacheReportData
@@ -260,3 +260,6 @@ def _record_snapshots(
         count, total = totals.get(conv.id, (0, 0))
         by_type = {kind: size for kind, (_, size) in stats.by_type(conv.id).items()}
         cache.record_snapshot(platform, workspace, conv.id, week, file_count=count, total_bytes=total, by_type=by_type)
+    # The trend's point for the week: each file once (a file in two conversations is in both rows above).
+    count, total = stats.file_totals()
+    cache.record_snapshot(platform, workspace, WHOLE_WORKSPACE, week, file_count=count, total_bytes=total, by_type={})

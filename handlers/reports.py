@@ -229,8 +229,8 @@ def admin_report_text(report: AdminReport, mention_user: Callable[[str], str]) -
         "*By conversation*",
     ]
     lines += [f"• {label}: {size(b)} ({n} files)" for label, n, b in report.by_conversation]
-    other = [f"• {PRIVATE_OTHER}: {size(report.private_other[1])} ({report.private_other[0]} files)"]
-    other = other if report.private_other[0] else []
+    hidden_files, hidden_bytes = report.private_other
+    other = [f"• {PRIVATE_OTHER}: {size(hidden_bytes)} ({hidden_files} files)"] if hidden_files else []
     lines.append("*By uploader*")
     lines += [f"• {mention_user(u)}: {size(b)} ({n} files)" for u, n, b in report.by_uploader[:LARGEST]] + other
     lines.append("*By type*")

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.emulators.slack_api import File
 from bot.ratelimit import RateLimiter
 from bot.sync_runner import run_sync
-from tests.conftest import ANA, BEN, CAT, DAY, GENERAL, SECRET, TEAM
+from tests.conftest import ANA, BEN, CAT, DAY, DM, GENERAL, SECRET, TEAM
 from tests.slack_harness import SlackDriver
 
 ROADMAP = "roadmap-2027-confidential.pdf"
@@ -130,3 +130,17 @@ def test_an_unshared_event_for_an_unknown_file_or_without_a_channel_changes_noth
         event.update(file_id=ROADMAP_ID, file={"id": ROADMAP_ID})
     assert slack.event(event).status_code == 200
     assert ROADMAP in report(slack, CAT, GENERAL)
+
+
+def test_the_workspace_trend_counts_a_file_in_two_conversations_once(slack: SlackDriver, bot_env):
+    from bot.report_data import CacheReportData
+
+    roadmap = shared_in_general_and_secret(slack, created=int(time.time()) - 3 * DAY)
+    slack.authorize(ANA)
+    sync(bot_env)
+    cache = cache_of(bot_env)
+    weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
+    _, total = CacheReportData(cache, "slack", TEAM).file_totals()
+    assert total == sum(f.size for f in slack.fake.workspaces[TEAM].files if f.conversations != [DM])
+    assert cache.trend("slack", TEAM)[-1] == ("2026-W48", total)  # the chart's last point is the report's total
+    assert sum(cache.snapshot_bytes("slack", TEAM, "2026-W48").values()) == total + roadmap.size
