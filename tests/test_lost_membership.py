@@ -167,3 +167,17 @@ def test_files_bot_sync_says_what_it_skipped_and_exits_1(slack: SlackDriver, bot
     out = capsys.readouterr().out
     assert f"slack:{TEAM}: 1 conversation(s)" in out and f"failed: {GENERAL} (run it again to resume)" in out
     assert main(["sync"]) == 0
+
+
+def test_rocketchat_reports_still_answer_right_after_the_bot_leaves_a_group(rc, rc_env, fake_rc):
+    from tests.rocketchat_harness import ADMIN
+    from tests.rocketchat_harness import BEN as RC_BEN
+    from tests.rocketchat_harness import GENERAL as RC_GENERAL
+    from tests.rocketchat_harness import SECRET as RC_SECRET
+
+    fake_rc.rooms[RC_SECRET].members.add(ADMIN)
+    sync(rc_env)
+    fake_rc.rooms[RC_SECRET].members.discard(ADMIN)  # groups.members now answers 400 error-room-not-found
+    admin = rc.command(ADMIN, RC_GENERAL, "admin report")["text"]
+    assert "Workspace storage report" in admin and "secret-plan" not in admin and "#secret" not in admin
+    assert rc.command(RC_BEN, RC_SECRET, "report")["text"] == NOT_TRACKED
