@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--host", default="127.0.0.1", help="the demo page's address (default: 127.0.0.1)")
     demo.add_argument("--data-dir", type=Path, help="keep the demo's data here (default: a temporary directory)")
     sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
-    sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
+    sync.add_argument("--full", action="store_true", help="re-read everything; vanished files leave their conversation")
     forget = commands.add_parser(
         "forget", help="delete everything the cache keeps about a workspace (files, reports' data, subscriptions)"
     )

@@ -167,7 +167,7 @@ class _WorkspaceRun:
                 try:
                     self.admin_report(admin, convs, stats, previous, trend, chart)
                 except Exception as error:  # one admin's report never stops the others'
-                    _failed(self.summary, platform, "recipient", f"{platform}:{workspace}: admin report", error)
+                    _failed(self.summary, platform, "recipient", f"{platform}:{workspace}:{admin} admin report", error)
 
     def channel_reports(self, conv: ConversationFacts, stats: CacheReportData, previous: dict[str, int]) -> None:
         recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
