@@ -41,7 +41,8 @@ PAGE = 1_000
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def synthetic(i: int) -> FileInfo:
+def synthetic(i: int, conversation: str = "") -> FileInfo:
+    """File `i`; listed, as Slack lists it, with the conversation it is shared in."""
     return FileInfo(
         id=f"F{i:09d}",
         name=f"file-{i}.bin",
@@ -54,6 +55,7 @@ def synthetic(i: int) -> FileInfo:
         uploader_name=None,
         created=START + timedelta(seconds=i * 60),
         link=f"https://x/{i}",
+        conversations=(conversation,) if conversation else (),
     )
 
 
@@ -65,7 +67,7 @@ def ingest(cache: FileCache, rows: int) -> float:
     started = time.perf_counter()
     for page_start in range(0, rows, PAGE):
         conv = f"C{(page_start // PAGE) % CONVERSATIONS:04d}"
-        page = (synthetic(i) for i in range(page_start, min(rows, page_start + PAGE)))
+        page = (synthetic(i, conv) for i in range(page_start, min(rows, page_start + PAGE)))
         with cache.transaction():
             cache.save_files("slack", "T1", conv, page, generation=1, now=time.time())
     return rows / (time.perf_counter() - started)
@@ -76,20 +78,25 @@ def queries(cache: FileCache) -> list[tuple[str, float]]:
         cache.save_conversation("slack", "T1", f"C{c:04d}", name=f"chan-{c}", private=c % 10 == 0, bot_member=True)
     cutoff = START + timedelta(days=180)
 
-    def timed(name: str, run) -> tuple[str, float]:  # type: ignore[no-untyped-def]
+    def timed(name: str, run, warm=None) -> tuple[str, float]:  # type: ignore[no-untyped-def]
         best = float("inf")
         for _ in range(3):
             data = CacheReportData(cache, "slack", "T1")  # no memo between runs
+            if warm:
+                warm(data)  # what an earlier reader of the same run already computed
             t0 = time.perf_counter()
             run(data)
             best = min(best, time.perf_counter() - t0)
         return name, best
 
+    # An admin in none of the private conversations (every tenth): the worst case for what they may not see.
+    shown = {f"C{c:04d}" for c in range(CONVERSATIONS) if c % 10}
     return [
         timed("totals by conversation", lambda d: d.totals()),
         timed("by type, one conversation", lambda d: d.by_type("C0007")),
-        timed("by type, workspace", lambda d: d.by_type_all()),
-        timed("top uploaders", lambda d: d.by_uploader(10)),
+        timed("workspace totals, each file once", lambda d: d.file_totals()),
+        timed("by uploader and type, first admin", lambda d: d.breakdown(shown)),
+        timed("by uploader and type, each further admin", lambda d: d.breakdown(shown), warm=lambda d: d.breakdown(())),
         timed("10 largest, one conversation", lambda d: d.largest("C0007", 10)),
         timed(
             "cleanup candidates, one conversation",

@@ -33,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--host", default="127.0.0.1", help="the demo page's address (default: 127.0.0.1)")
     demo.add_argument("--data-dir", type=Path, help="keep the demo's data here (default: a temporary directory)")
     sync = commands.add_parser("sync", help="bring the file cache up to date (incremental; --full reconciles)")
-    sync.add_argument("--full", action="store_true", help="re-read everything and mark vanished files deleted")
+    sync.add_argument("--full", action="store_true", help="re-read everything; vanished files leave their conversation")
+    forget = commands.add_parser(
+        "forget", help="delete everything the cache keeps about a workspace (files, reports' data, subscriptions)"
+    )
+    forget.add_argument("--workspace", required=True, help="the Slack team id or the Rocket.Chat host")
     commands.add_parser("doctor", help="check configuration, data-dir permissions, platforms and token scopes")
     report = commands.add_parser("report", help="storage reports from the cache")
     report.add_argument(
@@ -71,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rocketchat_check(settings)
     if args.command == "sync":
         return _sync(settings, full=args.full)
+    if args.command == "forget":
+        return _forget(settings, args.workspace)
     if args.command == "doctor":
         from bot.doctor import diagnose
 
@@ -113,7 +119,41 @@ def _sync(settings: Settings, *, full: bool) -> int:
         print("nothing to sync: no platform is configured with bot credentials")
     for where, result in results.items():
         print(f"{where}: {describe(result)}")
+    # Whatever failed was skipped (the rest is synced); the next run resumes it.
+    return 1 if any(r.error or r.failed for r in results.values()) else 0
+
+
+def _forget(settings: Settings, workspace: str) -> int:
+    from bot.cache import FileCache
+
+    cache = FileCache(settings.data_dir / "cache.sqlite")
+    platforms = [p for p, w in cache.workspaces() if w == workspace]
+    if not platforms:
+        print(f"nothing is kept for {workspace} (known: {', '.join(w for _, w in cache.workspaces()) or 'none'})")
+        return 1
+    for platform in platforms:
+        deleted = cache.forget_workspace(platform, workspace)
+        print(
+            f"{platform}:{workspace}: deleted {deleted['files']} file(s), {deleted['conversations']} "
+            f"conversation(s), {deleted['subscriptions']} subscription(s), {deleted['report_ledger']} report "
+            f"record(s) and {deleted['snapshots']} weekly snapshot(s)"
+        )
+        if _still_served(settings, platform, workspace):
+            print(
+                f"  files-bot is still installed in {workspace}: the next sync reads it again. "
+                "Uninstall the app there (or remove the server from the configuration) to keep it forgotten."
+            )
     return 0
+
+
+def _still_served(settings: Settings, platform: str, workspace: str) -> bool:
+    if platform == "slack":
+        from bot.slack.workspace import installed
+
+        return workspace in installed(settings)
+    from bot.rocketchat.workspace import workspace_id
+
+    return bool(settings.rocketchat_url) and workspace == workspace_id(settings.rocketchat_url or "")
 
 
 def _rocketchat_check(settings: Settings) -> int:

@@ -45,7 +45,8 @@ def weekly_reports(settings: Settings | None = None) -> weekly.Summary:
 
 
 def sync_all(full: bool = False, settings: Settings | None = None) -> None:
-    """Incremental sync; with `full`, the reconcile that marks vanished files deleted."""
+    """Incremental sync; with `full`, the reconcile that also removes files from the conversations they are
+    no longer in. Failures are isolated and counted inside; they are logged there and summed up here."""
     settings = settings or Settings.from_env()
     cache = FileCache(settings.data_dir / "cache.sqlite")
     for where, result in run_sync(settings, cache, ratelimit.shared(), full=full).items():
@@ -57,7 +58,9 @@ def reconcile_all() -> None:
 
 
 def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
-    """platform, workspace → the bot's sender there (None when the bot has no credentials for it)."""
+    """platform, workspace → the bot's sender there (None when the bot has no credentials for it, or the
+    workspace is not the one configured: a cached Rocket.Chat server the bot no longer serves is never
+    reported on through the one it serves now)."""
 
     def make(platform: str, workspace: str) -> Courier | None:
         if platform == "slack" and settings.slack_configured and settings.slack_client_id:
@@ -71,7 +74,10 @@ def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
             from bot.rocketchat.charts import ChartLinks
             from bot.rocketchat.client import bot_client
             from bot.rocketchat.courier import RocketChatCourier
+            from bot.rocketchat.workspace import workspace_id
 
+            if workspace != workspace_id(settings.rocketchat_url):
+                return None
             secret = settings.rocketchat_app_secret
             charts = ChartLinks(secret, settings.public_url) if secret else None
             return RocketChatCourier(bot_client(settings), charts)

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.cache import FileCache
+from bot.cache import WHOLE_WORKSPACE, FileCache
 
-WORKSPACE_REPORT = "*workspace*"  # the conversation column of admin reports
+WORKSPACE_REPORT = WHOLE_WORKSPACE  # the conversation column of admin reports
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,21 @@ SYNC_LAST_SUCCESS = Gauge(
 REPORTS = Counter(
     "files_bot_reports_total", "Weekly report deliveries by status", ["platform", "status"], registry=REGISTRY
 )
+# One unit of work that failed on its own and was skipped while the rest went on: `job` is "sync" or
+# "reports"; `scope` is "conversation", "recipient", "workspace" or "platform". (A report delivery that
+# failed is also counted in files_bot_reports_total{status="failed"}.)
+FAILURES = Counter(
+    "files_bot_failures_total",
+    "Work that failed on its own and was skipped, the rest going on",
+    ["job", "platform", "scope"],
+    registry=REGISTRY,
+)
+CONVERSATIONS_LOST = Counter(
+    "files_bot_conversations_lost_total",
+    "Conversations the bot was found to be no longer in (removed, archived, deleted)",
+    ["platform"],
+    registry=REGISTRY,
+)
 
 
 def exposition() -> bytes:

@@ -1,10 +1,16 @@
 """Incremental, resumable sync of file metadata into the cache, for any platform's `FileSource`.
 
-Per conversation: an *incremental* pass reads newest-first down to the last watermark (minus an overlap for
-late or clock-skewed uploads); a *full* pass (the periodic reconcile) reads everything and then marks files
-it did not see as deleted. Pages stream straight into SQLite — memory stays flat — and each page commits
-together with the cursor that follows it, so a pass killed at any point resumes exactly where it stopped.
-Every call waits for the shared rate limiter's background share; a 429 pauses the key for `Retry-After`.
+First the conversations the bot is in are recorded, and those it is no longer in (removed, archived,
+deleted) are marked so: their files stop counting. Then per conversation: an *incremental* pass reads
+newest-first down to the last watermark (minus an overlap for late or clock-skewed uploads); a *full* pass
+(the periodic reconcile) reads everything and then removes from the conversation the files it did not see.
+Either pass also learns from each file object where else the file is shared (Slack lists `channels`,
+`groups`, `ims`; a Rocket.Chat file has its one room), so a file unshared from another conversation leaves
+it as soon as any page lists the file again; older files wait for the `file_unshared` event or the reconcile.
+Pages stream straight into SQLite — memory stays flat — and each page commits together with the cursor that
+follows it, so a pass killed at any point resumes exactly where it stopped. Every call waits for the shared
+rate limiter's background share; a 429 pauses the key for `Retry-After`. A conversation that fails is
+logged, counted and skipped: the others go on, and the next run resumes it.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from bot import metrics
 from bot.cache import FileCache, SyncState
 from bot.ratelimit import RateLimiter
-from handlers.errors import RateLimited
+from handlers.errors import RateLimited, SourceError
 from handlers.listing import next_position
 from handlers.source import FileSource, Position, SourceQuery
 
@@ -43,10 +49,15 @@ class Conversation:
 
 @dataclass
 class SyncResult:
-    conversations: int = 0
+    conversations: int = 0  # synced to the end
     pages: int = 0
     files: int = 0
-    deleted: int = 0
+    removed: int = 0  # presences: files no longer in a conversation
+    deleted: int = 0  # files no longer in any conversation the bot is in, dropped from the cache
+    lost: int = 0  # conversations the bot is no longer in
+    failed: list[str] = field(default_factory=list)  # conversations that failed this time (resumed next run)
+    error: str | None = None  # the whole workspace failed (e.g. its conversations could not be listed)
+    forgotten: bool = False  # the workspace is no longer served: its data was deleted
 
 
 class Syncer:
@@ -75,11 +86,35 @@ class Syncer:
         full: bool = False,
     ) -> SyncResult:
         result = SyncResult()
-        for conv in conversations:
-            self._cache.save_conversation(
-                platform, workspace, conv.id, name=conv.name, private=conv.private, bot_member=True, owners=conv.owners
-            )
-            self.sync_conversation(platform, workspace, source, conv.id, full=full, result=result)
+        current = list(conversations)
+        # All of them first: a page of one conversation may place a file in another.
+        with self._cache.transaction():
+            for conv in current:
+                self._cache.save_conversation(
+                    platform,
+                    workspace,
+                    conv.id,
+                    name=conv.name,
+                    private=conv.private,
+                    bot_member=True,
+                    owners=conv.owners,
+                )
+            lost = self._cache.lose_conversations(platform, workspace, {c.id for c in current})
+        if lost:
+            log.info("%s %s: no longer in %s; their files no longer count", platform, workspace, ", ".join(lost))
+            metrics.CONVERSATIONS_LOST.labels(platform).inc(len(lost))
+        result.lost = len(lost)
+        for conv in current:
+            try:
+                self.sync_conversation(platform, workspace, source, conv.id, full=full, result=result)
+            except SourceError as error:
+                # `str(error)` never carries file data (handlers/errors.py).
+                log.warning("sync of %s %s %s failed; the others go on: %s", platform, workspace, conv.id, error)
+                metrics.FAILURES.labels("sync", platform, "conversation").inc()
+                result.failed.append(conv.id)
+                if isinstance(error, RateLimited):
+                    break  # the others would only wait on the same limit: the next run goes on from here
+                continue
             result.conversations += 1
         return result
 
@@ -125,9 +160,9 @@ class Syncer:
                 )
                 if done:
                     if mode == "full":
-                        result.deleted += self._cache.sweep(
-                            platform, workspace, conversation, generation=generation, now=now
-                        )
+                        removed = self._cache.sweep(platform, workspace, conversation, generation=generation)
+                        result.removed += removed.presences
+                        result.deleted += removed.files
                     next_state = SyncState(max_created or None, None, generation, None)
                 else:
                     assert following is not None
@@ -166,7 +201,16 @@ class Syncer:
 
 
 def describe(result: SyncResult) -> str:
-    return (
+    if result.forgotten:
+        return "no longer installed or configured: everything kept about it was deleted"
+    if result.error:
+        return f"failed: {result.error}; run it again"
+    text = (
         f"{result.conversations} conversation(s), {result.pages} page(s), {result.files} file(s) stored, "
-        f"{result.deleted} marked deleted"
+        f"{result.removed} removed from a conversation, {result.deleted} gone"
     )
+    if result.lost:
+        text += f"; no longer in {result.lost} conversation(s)"
+    if result.failed:
+        text += f"; failed: {', '.join(result.failed)} (run it again to resume)"
+    return text

@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.cards import Notice
+from handlers.errors import SourceError
 from handlers.files_command import Invocation
 from handlers.report_views import ReportNotice, ReportView, admin_view, channel_view, subscribed_notice
+from handlers.reports import ConversationFacts
 from handlers.this_week import WeekData, assemble
 
 NOT_TRACKED = (
@@ -29,7 +31,7 @@ class ReportData(WeekData, Protocol):
 
 
 class Directory(Protocol):
-    """Who is who, asked of the platform as the bot."""
+    """Who is who, asked of the platform as the bot. `members` raises a `SourceError` when it cannot tell."""
 
     def is_admin(self, user: str) -> bool: ...
 
@@ -44,14 +46,14 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
         if not directory.is_admin(inv.user_id):
             return Notice(NOT_ADMIN)
         week = assemble(data, now=now)
-        overview = week.admin(lambda conv: inv.user_id in directory.members(conv.id, conv.private))
+        overview = week.admin(lambda conv: _member(directory, inv.user_id, conv))
         return admin_view(overview, week.conversations)
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
     if conv is None:
         return Notice(NOT_TRACKED)
     # A private conversation's report is for its members only. (The platform only lets members run commands
     # there; checked again all the same. A public channel's files are visible to everyone anyway.)
-    if conv.private and inv.user_id not in directory.members(conv.id, conv.private):
+    if conv.private and not _member(directory, inv.user_id, conv):
         return Notice(NOT_TRACKED)
     if action == "now":
         return channel_view(assemble(data, now=now).channel(conv))
@@ -60,3 +62,12 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     on = action == "subscribe"
     data.subscribe(conv.id, inv.user_id, on=on)
     return subscribed_notice(conv, on=on)
+
+
+def _member(directory: Directory, user: str, conv: ConversationFacts) -> bool:
+    """Whether `user` is in `conv`, as far as the bot can tell. One it can no longer check (the bot was
+    removed, the conversation archived or deleted, the platform failing) counts as one they are not in."""
+    try:
+        return user in directory.members(conv.id, conv.private)
+    except SourceError:
+        return False

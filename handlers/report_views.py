@@ -185,10 +185,16 @@ def admin_view(report: AdminReport, conversations: Sequence[ConversationFacts]) 
         return PrivateConversations() if key == PRIVATE_OTHER else by_id.get(key, PrivateConversations())
 
     facts = (Fact(FILES, f"{report.file_count:,}"), Fact(STORED, size(report.bytes)))
+    # What the reader may not see closes the by-uploader and by-type tables as one line, like the
+    # conversations: never split by uploader or type, which would tell who put how much where.
+    hidden_files, hidden_bytes = report.private_other
+    hidden: list[tuple[Subject, str]] = (
+        [(PrivateConversations(), f"{size(hidden_bytes)} · {_files(hidden_files)}")] if hidden_files else []
+    )
     sections: list[Section] = [
         _table(BY_CONVERSATION, [(where(k), f"{size(b)} · {_files(n)}") for k, n, b in report.by_conversation]),
-        _table(BY_UPLOADER, [(Person(u), f"{size(b)} · {_files(n)}") for u, n, b in report.by_uploader]),
-        _table(BY_TYPE, [(_kind(k), f"{size(b)} · {_files(n)}") for k, n, b in report.by_type]),
+        _table(BY_UPLOADER, [(Person(u), f"{size(b)} · {_files(n)}") for u, n, b in report.by_uploader], hidden),
+        _table(BY_TYPE, [(_kind(k), f"{size(b)} · {_files(n)}") for k, n, b in report.by_type], hidden),
     ]
     if report.growers:
         sections.append(_table(GROWERS, [(where(k), f"+{size(b)}") for k, b in report.growers]))
@@ -247,9 +253,10 @@ def _file_row(f: CachedFile) -> FileRow:
     return FileRow(FileLink(f.name, f.link), size(f.size), Person(f.uploader) if f.uploader else None, f.created.date())
 
 
-def _table(title: str, rows: Sequence[tuple[Subject, str]]) -> Table:
-    shown = tuple(TableRow(subject, value) for subject, value in rows[:ROWS])
-    rest = len(rows) - len(shown)
+def _table(title: str, rows: Sequence[tuple[Subject, str]], last: Sequence[tuple[Subject, str]] = ()) -> Table:
+    """The first `ROWS` of `rows`, then `last` (always shown: the aggregate of what the reader can't see)."""
+    shown = tuple(TableRow(subject, value) for subject, value in [*rows[:ROWS], *last])
+    rest = len(rows) - min(len(rows), ROWS)
     return Table(title, shown, f"… and {rest:,} more" if rest > 0 else None)
 
 

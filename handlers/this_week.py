@@ -69,8 +69,7 @@ def assemble(data: WeekData, *, now: datetime) -> ThisWeek:
     """`now` is timezone-aware: its date decides the week."""
     week = iso_week(now.date())
     conversations = tuple(data.conversations())
-    tracked = {c.id for c in conversations}
-    live = sum(total for conv, (_, total) in data.totals().items() if conv in tracked)
+    _, live = data.file_totals()  # each file once, as the admin report's header counts it
     earlier = [(w, total) for w, total in data.trend() if w < week][-(TREND_WEEKS - 1) :]
     return ThisWeek(
         data=data,

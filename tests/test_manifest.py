@@ -61,6 +61,7 @@ def test_events_and_display_information():
         "tokens_revoked",
         "app_uninstalled",
         "file_deleted",
+        "file_unshared",
     }
     info = MANIFEST["display_information"]
     assert len(info["name"]) <= 35 and len(info["description"]) <= 140

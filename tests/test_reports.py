@@ -73,7 +73,7 @@ def test_channel_report_totals_growth_types_largest_and_cleanup(tmp_path):
 
 def test_deleted_files_are_not_counted(tmp_path):
     data = stats(tmp_path, f("kept", 10, days_old=1), f("gone", 99, days_old=1))
-    data._cache.mark_deleted("slack", "T1", "gone", now=NOW.timestamp())
+    data._cache.delete_file("slack", "T1", "gone")
     assert build_channel_report(DESIGN, data, week="w", previous_bytes=None, now=NOW).bytes == 10
 
 

@@ -141,5 +141,7 @@ def test_the_sync_never_takes_the_calls_people_need(fake_rc, rc_env, tmp_path):
                 clock.advance(60)
             sync.join(timeout=0.1)
     assert fake_rc.rate_limiter.refused == 0
-    synced = {f["conversation"] for f in cache.files("rocketchat", urlparse(settings.rocketchat_url or "").netloc)}
+    server = urlparse(settings.rocketchat_url or "").netloc
+    rooms = [row["id"] for row in cache.conversations("rocketchat", server)]
+    synced = {room for room in rooms if cache.files("rocketchat", server, conversation=room)}
     assert synced == {GENERAL, *(f"rcSync{n:04d}" for n in range(12))}

@@ -61,6 +61,7 @@ class Room:
     t: str  # c | p | d
     members: set[str] = field(default_factory=set)
     owners: set[str] = field(default_factory=set)
+    archived: bool = False
 
 
 @dataclass
@@ -361,6 +362,9 @@ class FakeRocketChat(HTTPFake):
                 "fname": r.name,
                 "t": r.t,
                 "u": {"_id": user.id, "username": user.username},
+                # An archived room keeps its subscriptions, marked (Subscriptions.archiveByRoomId).
+                "archived": r.archived,
+                "open": not r.archived,
             }
             for r in self.rooms.values()
             if user.id in r.members

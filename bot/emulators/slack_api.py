@@ -44,6 +44,7 @@ class Conversation:
     kind: str  # "public" | "private" | "im"
     members: set[str] = field(default_factory=set)
     creator: str = ""
+    archived: bool = False
 
 
 @dataclass
@@ -384,7 +385,12 @@ class FakeSlack(HTTPFake):
         kinds = {"public_channel": "public", "private_channel": "private", "im": "im"}
         wanted = {kinds[t] for t in types if t in kinds}
         ws = self.workspaces[found.team_id]
-        mine = [c for c in ws.conversations.values() if c.kind in wanted and found.user_id in c.members]
+        hide_archived = params.get("exclude_archived") in ("true", "1")
+        mine = [
+            c
+            for c in ws.conversations.values()
+            if c.kind in wanted and found.user_id in c.members and not (hide_archived and c.archived)
+        ]
         limit = max(1, min(int(params.get("limit", 100)), 1000))
         offset = int(params["cursor"]) if params.get("cursor", "").isdigit() else 0
         chunk = mine[offset : offset + limit]
@@ -422,7 +428,7 @@ class FakeSlack(HTTPFake):
             "is_mpim": False,
             "is_private": c.kind == "private",
             "is_general": c.name == "general",
-            "is_archived": False,
+            "is_archived": c.archived,
             "is_shared": False,
             "is_org_shared": False,
             "is_member": viewer in c.members,

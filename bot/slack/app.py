@@ -79,8 +79,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
     # wait for an ack, come first.
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
     listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache, priority))
-    app.enable_token_revocation_listeners()
-    events.register(app, cache)
+    events.register(app, cache)  # with Bolt's token-revocation listeners (see there why not enable_…())
     return app
 
 

@@ -31,7 +31,8 @@ COMPOSITE_METHODS: dict[str, tuple[str, ...]] = {
     "files.upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
 }
 
-# Scopes needed by features rather than methods: the `/files` slash command; the `file_deleted` event.
+# Scopes needed by features rather than methods: the `/files` slash command; the `file_deleted` and
+# `file_unshared` events.
 BOT_FEATURE_SCOPES: tuple[str, ...] = ("commands", "files:read")
 
 # Methods that need no scope (OAuth exchange, token introspection after install).

@@ -16,14 +16,26 @@ from bot.sync import Conversation
 INSTALLATIONS_FILE = "slack-installations.sqlite"
 
 
+class InstallationsUnreadable(Exception):
+    """The installation store could not be read just now (locked, say): not the same as "none"."""
+
+
+def installed(settings: Settings) -> list[str]:
+    """The workspaces files-bot is installed in (with a bot installation)."""
+    if not settings.slack_client_id:
+        return []
+    return installed_teams(settings.data_dir / INSTALLATIONS_FILE, settings.slack_client_id)
+
+
 def bot_tokens(settings: Settings) -> dict[str, str]:
-    """team id → the bot token of every workspace files-bot is installed in."""
+    """team id → the bot token of every workspace files-bot is installed in. (A token the store fails to
+    read is missing from this map; `installed` says whether the workspace is installed at all.)"""
     if not settings.slack_client_id:
         return {}
     db = settings.data_dir / INSTALLATIONS_FILE
     store = SQLite3InstallationStore(database=str(db), client_id=settings.slack_client_id)
     tokens: dict[str, str] = {}
-    for team in installed_teams(db, settings.slack_client_id):
+    for team in installed(settings):
         bot = store.find_bot(enterprise_id=None, team_id=team)
         if bot is not None and bot.bot_token:
             tokens[team] = bot.bot_token
@@ -39,8 +51,12 @@ def installed_teams(installation_db: Path, client_id: str) -> list[str]:
             rows = conn.execute(
                 "select distinct team_id from slack_bots where client_id = ? and team_id != ''", [client_id]
             ).fetchall()
-        except sqlite3.OperationalError:  # no installation yet: the store creates its tables lazily
-            return []
+        except sqlite3.OperationalError as error:
+            # No installation yet: the store creates its tables lazily. Anything else (a locked file) is
+            # not "no installations" — the sync would forget every workspace.
+            if "no such table" in str(error):
+                return []
+            raise InstallationsUnreadable(str(error)) from None
     return [str(team) for (team,) in rows]
 
 

@@ -1,0 +1,180 @@
+"""A workspace's data does not outlive the bot's place in it: `app_uninstalled` purges the cache (files,
+conversations, snapshots, subscriptions, the report ledger, sync state), `files-bot forget --workspace W`
+does it on an admin's say-so, and a Rocket.Chat server the configuration no longer names is forgotten
+by the next sync — never reported on through another server."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot import jobs, weekly
+from bot.cache import FileCache
+from bot.config import Settings
+from bot.emulators.rocketchat_api import FakeRocketChat
+from bot.ratelimit import RateLimiter
+from bot.slack.workspace import bot_tokens
+from bot.sync_runner import run_sync
+from tests.conftest import ANA, BEN, DESIGN, TEAM
+from tests.slack_harness import SlackDriver
+
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+TABLES = ("files", "presences", "conversations", "snapshots", "subscriptions", "report_ledger", "sync_state")
+OTHER = "T0OTHER"
+
+
+def cache_of(env: dict[str, str]) -> FileCache:
+    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+
+
+def rows_of(cache: FileCache, platform: str, workspace: str) -> dict[str, int]:
+    db = cache.db.conn
+    return {
+        t: db.execute(
+            f"select count(*) from {t} where platform = ? and workspace = ?", [platform, workspace]
+        ).fetchone()[0]
+        for t in TABLES
+    }
+
+
+def used_workspace(slack: SlackDriver, env: dict[str, str]) -> FileCache:
+    """Synced, subscribed to, reported on (ledger and snapshots), plus another workspace that must stay."""
+    slack.authorize(ANA)
+    cache = cache_of(env)
+    run_sync(Settings.from_env(env), cache, RateLimiter())
+    cache.subscribe("slack", TEAM, DESIGN, ANA, on=True)
+    weekly.run(cache, jobs.couriers(Settings.from_env(env)), now=MONDAY_9, sleep=lambda _: None)
+    cache.save_conversation("slack", OTHER, "C0ELSE", name="else", private=False, bot_member=True)
+    cache.subscribe("slack", OTHER, "C0ELSE", "U0ELSE", on=True)
+    assert all(rows_of(cache, "slack", TEAM).values()), rows_of(cache, "slack", TEAM)
+    return cache
+
+
+def test_app_uninstalled_purges_the_workspace_and_still_deletes_its_tokens(slack: SlackDriver, bot_env):
+    cache = used_workspace(slack, bot_env)
+    assert bot_tokens(Settings.from_env(bot_env))  # installed
+    assert slack.event({"type": "app_uninstalled", "event_ts": "1780000000.000100"}).status_code == 200
+    assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
+    assert ("slack", TEAM) not in cache.workspaces() and ("slack", OTHER) in cache.workspaces()
+    assert cache.subscribers("slack", OTHER, "C0ELSE") == {"U0ELSE"}
+    assert bot_tokens(Settings.from_env(bot_env)) == {}  # Bolt's own listener still ran: the tokens are gone
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROCKETCHAT_", "FILES_BOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_files_bot_forget_purges_one_workspace(slack: SlackDriver, bot_env):
+    cache = used_workspace(slack, bot_env)
+    done = cli(bot_env, "forget", "--workspace", TEAM)
+    assert done.returncode == 0, done.stderr
+    assert f"slack:{TEAM}" in done.stdout and "30 file(s)" in done.stdout
+    assert "still installed" in done.stdout  # the next sync would read it again: the admin is told
+    assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
+    assert cache.subscribers("slack", OTHER, "C0ELSE") == {"U0ELSE"}
+    unknown = cli(bot_env, "forget", "--workspace", "T0NOSUCH")
+    assert unknown.returncode == 1 and "nothing is kept for T0NOSUCH" in unknown.stdout
+
+
+def test_a_rocketchat_server_no_longer_configured_is_never_reported_on_and_is_forgotten(fake_rc, rc_env, tmp_path):
+    from tests.rocketchat_harness import ADMIN, seed
+    from tests.rocketchat_harness import DESIGN as RC_DESIGN
+
+    fake_rc.rooms[RC_DESIGN].members.add(ADMIN)
+    run_sync(Settings.from_env(rc_env), cache_of(rc_env), RateLimiter())
+    old_host = urlparse(fake_rc.base_url).netloc
+    with FakeRocketChat() as other:  # the bot now serves another server, with users of the same ids
+        seed(other)
+        env = {
+            **rc_env,
+            "ROCKETCHAT_URL": other.base_url,
+            "ROCKETCHAT_BOT_TOKEN": other.personal_access_token(ADMIN),
+        }
+        settings = Settings.from_env(env)
+        summary = weekly.run(cache_of(env), jobs.couriers(settings), now=MONDAY_9, sleep=lambda _: None)
+        assert other.messages == [] and summary.sent == 0  # the old server's reports never go to the new one
+        run_sync(settings, cache_of(env), RateLimiter())
+        assert ("rocketchat", old_host) not in cache_of(env).workspaces()
+        assert ("rocketchat", urlparse(other.base_url).netloc) in cache_of(env).workspaces()
+        assert rows_of(cache_of(env), "rocketchat", old_host) == dict.fromkeys(TABLES, 0)
+
+
+def test_a_version_1_cache_is_migrated_to_presences(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    from bot import cache as cache_module
+
+    db = cache_module.sqlite_utils.Database(conn)
+    conn.execute("create table schema_migrations (version integer primary key, applied real)")
+    cache_module._v1(db)
+    conn.execute("insert into schema_migrations values (1, 0)")
+    conn.executemany(
+        "insert into conversations values ('slack', 'T1', ?, ?, ?, '[]', ?, null)",
+        [("C1", "design", 0, 1), ("G1", "secret", 1, 1), ("C9", "left", 0, 0)],
+    )
+    conn.executemany(
+        "insert into files values ('slack', 'T1', ?, ?, ?, 'pdfs', 'application/pdf', ?, ?, 1.0, 'https://x', "
+        "1.0, 2.0, 3, ?, null)",
+        [
+            ("F1", "kept.pdf", 10, "C1", BEN, 0),
+            ("F2", "secret.pdf", 20, "G1", ANA, 0),
+            ("F3", "gone.pdf", 30, "C1", ANA, 1),  # deleted: not carried over
+            ("F4", "left.pdf", 40, "C9", ANA, 0),  # in a conversation the bot had left: not carried over
+        ],
+    )
+    conn.close()
+    cache = FileCache(path)
+    assert cache.schema_version == len(cache_module.MIGRATIONS) >= 2
+    assert sorted(f["name"] for f in cache.files("slack", "T1")) == ["kept.pdf", "secret.pdf"]
+    assert cache.files("slack", "T1", conversation="G1")[0]["name"] == "secret.pdf"
+    state = {r["fid"]: r["seen_generation"] for r in cache.db.table("presences").rows}
+    assert sorted(state.values()) == [3, 3]  # generations carry over: no pass has to start again
+
+
+def test_the_weekly_job_keeps_thirteen_weeks_of_snapshots_and_ledger(slack: SlackDriver, bot_env):
+    cache = used_workspace(slack, bot_env)
+    for week in ("2026-W33", "2026-W34", "2026-W35"):  # MONDAY_9 is in 2026-W48
+        cache.record_snapshot("slack", TEAM, DESIGN, week, file_count=1, total_bytes=1, by_type={})
+        cache.db.conn.execute(
+            "insert into report_ledger values ('slack', ?, ?, ?, ?, 'sent', 1, null, 0)", [TEAM, DESIGN, ANA, week]
+        )
+    weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
+    weeks = {w for (w,) in cache.db.conn.execute("select week from snapshots union select week from report_ledger")}
+    assert weeks == {"2026-W35", "2026-W48"}  # 13 weeks back from W48 is W35; W33 and W34 are gone
+
+
+def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDriver, bot_env):
+    from bot.slack.workspace import INSTALLATIONS_FILE
+
+    slack.authorize(ANA)
+    cache = cache_of(bot_env)
+    run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    holder = sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE, isolation_level=None)
+    holder.execute("begin exclusive")  # another process is writing the installation store
+    try:
+        results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert results["slack"].error  # the platform's sync failed this time, and says so
+    assert ("slack", TEAM) in cache.workspaces() and len(cache.files("slack", TEAM)) == 30  # nothing forgotten
+
+
+def test_a_workspace_uninstalled_while_the_bot_was_down_is_forgotten_by_the_next_sync(slack: SlackDriver, bot_env):
+    from bot.slack.workspace import INSTALLATIONS_FILE
+
+    cache = used_workspace(slack, bot_env)
+    with sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE) as store:
+        for table in ("slack_bots", "slack_installations"):  # what Bolt's own listener deletes on uninstall
+            store.execute(f"delete from {table} where team_id = ?", [TEAM])
+    results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())
+    assert results[f"slack:{TEAM}"].forgotten and results[f"slack:{OTHER}"].forgotten
+    assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
