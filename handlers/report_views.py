@@ -254,9 +254,11 @@ def _file_row(f: CachedFile) -> FileRow:
 
 
 def _table(title: str, rows: Sequence[tuple[Subject, str]], last: Sequence[tuple[Subject, str]] = ()) -> Table:
-    """The first `ROWS` of `rows`, then `last` (always shown: the aggregate of what the reader can't see)."""
-    shown = tuple(TableRow(subject, value) for subject, value in [*rows[:ROWS], *last])
-    rest = len(rows) - min(len(rows), ROWS)
+    """At most `ROWS` rows: the first of `rows`, then `last` (always shown: the aggregate of what the reader
+    can't see)."""
+    first = rows[: ROWS - len(last)]
+    shown = tuple(TableRow(subject, value) for subject, value in [*first, *last])
+    rest = len(rows) - len(first)
     return Table(title, shown, f"… and {rest:,} more" if rest > 0 else None)
 
 

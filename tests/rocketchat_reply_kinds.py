@@ -1,6 +1,7 @@
 """Every kind of answer the bot renders for Rocket.Chat, each at its worst: the one list that
 tests/test_rocketchat_uikit_types.py type-checks against @rocket.chat/ui-kit. When the bot learns a new kind
-of answer (the weekly and on-demand reports as UIKit messages, for one), add it to `reply_kinds()`.
+of answer, add it to `reply_kinds()`. Reports are here as the bridge answers them; the weekly DMs carry the
+same blocks (`render.report_blocks`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from bot.rocketchat.bridge import NO_BOT_ACCOUNT, UNKNOWN_ACTION
 from handlers import files_command, grammar, report_command
 from handlers.cards import Listing, Notice
 from handlers.query import Kind
+from handlers.report_views import admin_view, channel_view, subscribed_notice
+from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
 from handlers.source import FileInfo, SourceQuery
 
 Answer = dict[str, Any]
@@ -118,6 +121,15 @@ def reply_kinds() -> dict[str, Callable[[], Answer]]:
             Notice(files_command.NOT_AUTHORIZED, authorize_url="https://bot.example/rocketchat/install")
         ),
         "nothing to show": render.nothing,
+        "channel report: longest names, every kind, full lists": lambda: render.report(
+            channel_view(_channel_report()), lambda _: LONGEST_USER, None
+        ),
+        "admin report: 500 conversations, the private aggregate, the chart": lambda: render.report(
+            admin_view(*_admin_report()), lambda _: LONGEST_USER, "https://bot.example/rocketchat/chart/x.png"
+        ),
+        "admin report: no chart": lambda: render.report(admin_view(*_admin_report()), lambda _: None, None),
+        "report notice: subscribed": lambda: render.report_notice(subscribed_notice(_room(), on=True)),
+        "report notice: unsubscribed": lambda: render.report_notice(subscribed_notice(_room(), on=False)),
     }
     kinds.update({f"listing: only {kind.value}": _only(kind) for kind in Kind})
     kinds.update({f"notice: {name}": _notice(text) for name, text in NOTICES.items()})
@@ -130,3 +142,42 @@ def _only(kind: Kind) -> Callable[[], Answer]:
 
 def _notice(text: str) -> Callable[[], Answer]:
     return lambda: rendered(Notice(text))
+
+
+def _room(n: int = 1, *, private: bool = False) -> ConversationFacts:
+    return ConversationFacts(f"R{n}", LONGEST_ROOM, private=private)
+
+
+def _cached(n: int) -> CachedFile:
+    return CachedFile(
+        f"F{n}",
+        LONGEST_NAME,
+        10**12 + n,
+        "pdfs",
+        "R1",
+        f"U{n}",
+        datetime(2020, 1, 1, tzinfo=UTC),
+        "https://chat.example/file-upload/F/x",
+    )
+
+
+def _channel_report() -> ChannelReport:
+    kinds = {kind: (n + 1, 10**9 * (n + 1)) for n, kind in enumerate([*(k.value for k in Kind), "other"])}
+    files = [_cached(n) for n in range(LARGEST)]
+    return ChannelReport(_room(), "2026-W48", 10**6, 10**13, 10**12, kinds, files, files)
+
+
+def _admin_report() -> tuple[AdminReport, list[ConversationFacts]]:
+    rooms = [_room(n, private=n % 2 == 0) for n in range(500)]
+    report = AdminReport(
+        week="2026-W48",
+        file_count=10**6,
+        bytes=10**13,
+        by_conversation=[(r.id, 3, 10**9) for r in rooms] + [(PRIVATE_OTHER, 9, 10**9)],
+        by_uploader=[(f"U{n}", 1, 10**6) for n in range(LARGEST)],
+        by_type=[(kind, 1, 1) for kind in [*(k.value for k in Kind), "other"]],
+        growers=[(r.id, 10**5) for r in rooms[:5]] + [(PRIVATE_OTHER, 1)],
+        trend=[(f"2026-W{w:02d}", w * 10**9) for w in range(37, 49)],
+        private_other=(9, 10**9),
+    )
+    return report, rooms

@@ -22,6 +22,9 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    ImageBlock,
     InteractiveElement,
     Option,
     SectionBlock,
@@ -44,6 +47,9 @@ from handlers.errors import (
 )
 from handlers.listing import PAGE_SIZE, SCAN_LIMIT
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
+from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
+from handlers.report_views import admin_view, channel_view, subscribed_notice
+from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery
 from handlers.state import ListingState, StateCodec
 
@@ -70,6 +76,12 @@ LIMITS = {
     "option value": Limit(150, "docs.slack.dev/reference/block-kit/composition-objects/option-object; Option"),
     "option text": Limit(75, "docs.slack.dev/reference/block-kit/composition-objects/option-object; Option"),
     "options": Limit(100, "docs.slack.dev/reference/block-kit/block-elements/select-menu-element; StaticSelect"),
+    "section fields": Limit(10, "docs.slack.dev/reference/block-kit/blocks/section-block; SectionBlock"),
+    "section field text": Limit(2000, "docs.slack.dev/reference/block-kit/blocks/section-block"),
+    "header text": Limit(150, "docs.slack.dev/reference/block-kit/blocks/header-block; HeaderBlock"),
+    "image alt text": Limit(2000, "docs.slack.dev/reference/block-kit/blocks/image-block; ImageBlock"),
+    "image title": Limit(2000, "docs.slack.dev/reference/block-kit/blocks/image-block; ImageBlock"),
+    "context elements": Limit(10, "docs.slack.dev/reference/block-kit/blocks/context-block; ContextBlock"),
 }
 
 
@@ -84,6 +96,11 @@ def test_limits_agree_with_slack_sdk():
     assert LIMITS["option value"].value == Option.value_max_length
     assert LIMITS["option text"].value == Option.label_max_length
     assert LIMITS["options"].value == StaticSelectElement.options_max_length
+    assert LIMITS["section fields"].value == SectionBlock.fields_max_length
+    assert LIMITS["header text"].value == HeaderBlock.text_max_length
+    assert LIMITS["image alt text"].value == ImageBlock.alt_text_max_length
+    assert LIMITS["image title"].value == ImageBlock.title_max_length
+    assert LIMITS["context elements"].value == ContextBlock.elements_max_length
 
 
 # -- untrusted text at the platforms' maximum lengths -----------------------------------------------------
@@ -264,10 +281,73 @@ fixed_notices = st.sampled_from(
     + [Notice(files_command.MISSING_PERMISSION), Notice(files_command.UNAVAILABLE)]
 )
 
+# -- reports: the weekly DMs and the on-demand answers -----------------------------------------------------
+report_kinds = st.sampled_from([k.value for k in Kind] + ["other"])
+weeks = st.builds(lambda year, week: f"{year}-W{week:02d}", st.integers(1970, 9999), st.integers(1, 53))
+conversations = st.builds(ConversationFacts, channel_ids, untrusted(NAME_MAX), st.booleans())
+cached_files = st.builds(
+    CachedFile,
+    id=slack_ids,
+    name=untrusted(NAME_MAX),
+    size=st.integers(0, 2**63 - 1),
+    kind=report_kinds,
+    conversation=channel_ids,
+    uploader=st.one_of(user_ids, untrusted(80)),
+    created=moments,
+    link=links,
+)
+figures = st.tuples(st.integers(0, 2**31), st.integers(0, 2**63 - 1))
+
+
+@st.composite
+def channel_reports(draw: st.DrawFn) -> ChannelReport:
+    return ChannelReport(
+        conversation=draw(conversations),
+        week=draw(weeks),
+        file_count=draw(st.integers(0, 2**31)),
+        bytes=draw(st.integers(0, 2**63 - 1)),
+        previous_bytes=draw(st.none() | st.integers(0, 2**63 - 1)),
+        by_type=draw(st.dictionaries(report_kinds, figures)),
+        largest=draw(st.lists(cached_files, max_size=LARGEST)),
+        cleanup=draw(st.lists(cached_files, max_size=LARGEST)),
+    )
+
+
+@st.composite
+def admin_reports(draw: st.DrawFn) -> tuple[AdminReport, list[ConversationFacts]]:
+    """An admin report over up to 600 conversations (public, private, and the private aggregate)."""
+    convs = draw(st.lists(conversations, max_size=600, unique_by=lambda c: c.id))
+    keys = st.sampled_from([c.id for c in convs] + [PRIVATE_OTHER])
+    report = AdminReport(
+        week=draw(weeks),
+        file_count=draw(st.integers(0, 2**31)),
+        bytes=draw(st.integers(0, 2**63 - 1)),
+        by_conversation=[(key, *draw(figures)) for key in draw(st.lists(keys, max_size=len(convs) + 1, unique=True))],
+        by_uploader=[(who, *draw(figures)) for who in draw(st.lists(user_ids, max_size=LARGEST, unique=True))],
+        by_type=[(kind, *draw(figures)) for kind in draw(st.lists(report_kinds, unique=True))],
+        growers=[(key, draw(st.integers(1, 2**63 - 1))) for key in draw(st.lists(keys, max_size=5, unique=True))],
+        trend=draw(st.lists(st.tuples(weeks, st.integers(0, 2**63 - 1)), max_size=12)),
+        private_other=draw(figures),
+    )
+    return report, convs
+
+
+report_notices = st.one_of(
+    st.builds(subscribed_notice, conversations, on=st.booleans()).map(render.report_notice),
+    st.sampled_from([NOT_TRACKED, NOT_OWNER, NOT_ADMIN]).map(lambda text: render.render(Notice(text))),
+)
+
 # The one place that lists every kind of Slack reply: a name and a strategy of rendered messages. A new kind
-# of reply (the weekly and on-demand reports, once they are Block Kit) is one more line here.
+# of reply is one more line here.
 REPLY_KINDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "listing": listings().map(render.render),
+    "channel report": channel_reports().map(lambda report: render.report(channel_view(report))),
+    "admin report with its chart": st.builds(
+        lambda drawn, chart: render.report(admin_view(*drawn), chart),
+        admin_reports(),
+        st.none() | slack_ids,
+    ),
+    "report notices": report_notices,
     "help, guard and refusal notices": fixed_notices.map(render.render),
     "usage errors and 'please authorize'": triaged.map(render.render),
     "explained source errors": error_replies().map(render.render),
@@ -288,7 +368,17 @@ def over_limit(message: dict[str, Any]) -> list[str]:
     for block in message["blocks"]:
         check("block_id", len(block.get("block_id", "")))
         if block["type"] == "section":
-            check("section text", len(block["text"]["text"]))
+            check("section text", len(block.get("text", {}).get("text", "")))
+            check("section fields", len(block.get("fields", [])))
+            for field in block.get("fields", []):
+                check("section field text", len(field["text"]))
+        if block["type"] == "header":
+            check("header text", len(block["text"]["text"]))
+        if block["type"] == "image":
+            check("image alt text", len(block["alt_text"]))
+            check("image title", len(block.get("title", {}).get("text", "")))
+        if block["type"] == "context":
+            check("context elements", len(block["elements"]))
         for element in block.get("elements", []):
             check("action_id", len(element.get("action_id", "")))
             if element["type"] == "button":
@@ -314,6 +404,9 @@ def mrkdwn_texts(message: dict[str, Any]) -> Iterator[str]:
     for block in message["blocks"]:
         if block.get("text", {}).get("type") == "mrkdwn":
             yield block["text"]["text"]
+        for field in block.get("fields", []):
+            if field.get("type") == "mrkdwn":
+                yield field["text"]
         for element in block.get("elements", []):
             if element.get("type") == "mrkdwn":
                 yield element["text"]

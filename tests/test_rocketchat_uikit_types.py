@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 
 from bot.rocketchat import render
 from handlers.cards import Notice
+from handlers.report_views import channel_view
+from handlers.reports import CachedFile, ChannelReport, ConversationFacts
 from handlers.source import SourceQuery
 from tests.rocketchat_app_build import APP
 from tests.rocketchat_reply_kinds import Answer, file_row, listing, reply_kinds
@@ -57,7 +60,8 @@ def names() -> st.SearchStrategy[str]:
 
 
 def hypothesis_answers(count: int) -> dict[str, Answer]:
-    """`count` listings of arbitrary file, user and room names (drawn once, then checked in one tsc run)."""
+    """`count` listings and as many channel reports of arbitrary file, user and room names (drawn once, then
+    checked in one tsc run)."""
     drawn: dict[str, Answer] = {}
 
     @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck))
@@ -66,6 +70,9 @@ def hypothesis_answers(count: int) -> dict[str, Answer]:
     def draw(file_name: str, user: str, room: str, link: str) -> None:
         page = listing(SourceQuery(conversation_id="R1"), rows=[file_row(1, file_name, link=link)], pages=2)
         drawn[f"hypothesis {len(drawn)}"] = render.render(page, lambda _: room, lambda _: user)
+        files = [CachedFile("F1", file_name, 1, "pdfs", "R1", "U1", datetime(2020, 1, 1, tzinfo=UTC), link)]
+        report = ChannelReport(ConversationFacts("R1", room, private=False), "2026-W48", 1, 1, None, {}, files, files)
+        drawn[f"hypothesis {len(drawn)}"] = render.report(channel_view(report), lambda _: user, None)
 
     draw()
     return drawn
