@@ -34,7 +34,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.emulators.slack_api import FakeSlack  # noqa: E402
+from bot.sandbox.emulators.slack_api import FakeSlack  # noqa: E402
 from tests.conftest import GENERAL, TEAM  # noqa: E402
 from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402
 

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cache import FileCache  # noqa: E402
-from bot.ratelimit import RateLimiter  # noqa: E402
-from bot.report_data import CacheReportData  # noqa: E402
-from bot.sync import Syncer  # noqa: E402
+from bot.services.ratelimit import RateLimiter  # noqa: E402
+from bot.services.sync import Syncer  # noqa: E402
+from bot.storage.cache import FileCache  # noqa: E402
+from bot.storage.report_data import CacheReportData  # noqa: E402
 from handlers.errors import RateLimited  # noqa: E402
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery  # noqa: E402
 

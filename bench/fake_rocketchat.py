@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import threading
 
-from bot.emulators.http_fake import Answer, Request
-from bot.emulators.rocketchat_api import FakeRocketChat, File, Room
+from bot.sandbox.emulators.http_fake import Answer, Request
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room
 from tests.rocketchat_harness import ADMIN, BASE, seed
 
 

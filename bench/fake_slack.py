@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from bot.emulators.slack_api import FakeSlack, User
+from bot.sandbox.emulators.slack_api import FakeSlack, User
 from tests.conftest import GENERAL, TEAM, seed
 
 

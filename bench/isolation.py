@@ -47,7 +47,7 @@ from bench.ack_latency import (  # noqa: E402
     process,
 )
 from bench.fake_rocketchat import populate  # noqa: E402
-from bot.emulators.rocketchat_api import FakeRocketChat  # noqa: E402
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat  # noqa: E402
 from tests.conftest import TEAM  # noqa: E402
 from tests.rocketchat_harness import ADMIN, APP_SECRET, GENERAL, BridgeDriver  # noqa: E402
 from tests.slack_harness import SIGNING_SECRET, SlackDriver  # noqa: E402

@@ -17,7 +17,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 from waitress import serve
 
-from bot.server import MAX_BODY_BYTES, THREADS
+from bot.process.server import MAX_BODY_BYTES, THREADS
 
 
 def main() -> None:

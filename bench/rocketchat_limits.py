@@ -30,10 +30,10 @@ from tempfile import TemporaryDirectory
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import ratelimit  # noqa: E402
-from bot.emulators.rocketchat_api import FakeRocketChat, File, Room  # noqa: E402
-from bot.ratelimit import RateLimiter  # noqa: E402
-from bot.server import running_bot  # noqa: E402
+from bot.process.server import running_bot  # noqa: E402
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room  # noqa: E402
+from bot.services import ratelimit  # noqa: E402
+from bot.services.ratelimit import RateLimiter  # noqa: E402
 from tests.clocks import ManualClock  # noqa: E402
 from tests.rocketchat_harness import ADMIN, APP_SECRET, BASE, GENERAL, BridgeDriver, seed  # noqa: E402
 

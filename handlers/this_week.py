@@ -1,5 +1,5 @@
-"""This week's reports for one workspace, assembled in one place: the weekly DMs (`bot/weekly.py`), the
-on-demand commands (`report_command.py`) and the dry run (`bot/report_preview.py`) all start here, so they
+"""This week's reports for one workspace, assembled in one place: the weekly DMs (`bot/services/weekly.py`), the
+on-demand commands (`report_command.py`) and the dry run (`bot/services/report_preview.py`) all start here, so they
 agree on the week, on "since last week" and on the trend.
 
 The trend is the last 12 weeks ending with this one: the snapshots recorded for the 11 weeks before this

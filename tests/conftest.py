@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import ratelimit
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.emulators.slack_api import Conversation, FakeSlack, File, User
-from bot.ratelimit import RateLimiter
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.sandbox.emulators.slack_api import Conversation, FakeSlack, File, User
+from bot.services import ratelimit
+from bot.services.ratelimit import RateLimiter
 from tests.clocks import ManualClock
 from tests.rocketchat_app_build import app_installed, app_zip, engine_installed  # noqa: F401 (session fixtures)
 from tests.rocketchat_harness import APP_SECRET, BridgeDriver

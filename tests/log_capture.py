@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot import logs
+from bot.process import logs
 
 
 @contextmanager

@@ -1,12 +1,13 @@
-"""The Rocket.Chat test workspace, and helpers around the emulator's driver (bot/emulators/rocketchat_driver.py)."""
+"""The Rocket.Chat test workspace, and helpers around the emulator's driver
+(bot/sandbox/emulators/rocketchat_driver.py)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from bot.emulators.rocketchat_api import FakeRocketChat, File, Room
-from bot.emulators.rocketchat_driver import BridgeDriver, protocol_fixture
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room
+from bot.sandbox.emulators.rocketchat_driver import BridgeDriver, protocol_fixture
 
 APP_SECRET = "test-bridge-secret"
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.rocketchat import render
-from bot.rocketchat.bridge import NO_BOT_ACCOUNT, UNKNOWN_ACTION
+from bot.platforms.rocketchat import render
+from bot.platforms.rocketchat.bridge import NO_BOT_ACCOUNT, UNKNOWN_ACTION
 from handlers import files_command, grammar, report_command
 from handlers.cards import Listing, Notice
 from handlers.query import Kind

@@ -1,4 +1,4 @@
-"""Test helpers around the Slack emulator's driver (bot/emulators/slack_driver.py) and the running bot."""
+"""Test helpers around the Slack emulator's driver (bot/sandbox/emulators/slack_driver.py) and the running bot."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from bot.emulators.slack_driver import SlackDriver
-from bot.server import running_bot
+from bot.process.server import running_bot
+from bot.sandbox.emulators.slack_driver import SlackDriver
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 SIGNING_SECRET = "test-signing-secret"

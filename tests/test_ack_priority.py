@@ -1,4 +1,4 @@
-"""Deferred work yields to requests in flight (bot/ack_priority.py), and never waits without bound.
+"""Deferred work yields to requests in flight (bot/process/ack_priority.py), and never waits without bound.
 
 These tests check order and outcome, not speed: the waits are events and generous timeouts."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.ack_priority import AckPriority
+from bot.process.ack_priority import AckPriority
 
 
 def _waiter(priority: AckPriority) -> tuple[threading.Thread, threading.Event, list[bool]]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.slack_api import File
-from bot.ratelimit import RateLimiter
-from bot.report_data import CacheReportData
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.sandbox.emulators.slack_api import File
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
+from bot.storage.report_data import CacheReportData
 from handlers.cards import size
 from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report
 from handlers.source import FileInfo

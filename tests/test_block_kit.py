@@ -31,9 +31,9 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.guarded import SORRY, STORAGE_BUSY
-from bot.slack import render
-from bot.slack.paths import INSTALL_PATH
+from bot.platforms.slack import render
+from bot.platforms.slack.paths import INSTALL_PATH
+from bot.process.safe_reply import SORRY, STORAGE_BUSY
 from handlers import files_command, grammar
 from handlers.cards import Listing, Notice, Reply
 from handlers.errors import (
@@ -527,7 +527,7 @@ def test_render_is_total_on_hostile_strings(make: Callable[[str], FileInfo]):
 
 def test_the_bot_posts_valid_block_kit_for_the_longest_hostile_names(slack, fake_slack):
     """The same checks on what the running bot posts to `response_url`: a page of the longest names."""
-    from bot.emulators.slack_api import File
+    from bot.sandbox.emulators.slack_api import File
     from tests.conftest import ANA, BASE_TS, DESIGN, TEAM
 
     for n in range(PAGE_SIZE + 1):

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.slack_api import File
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.sandbox.emulators.slack_api import File
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET_MARKERS, TEAM
 from tests.slack_harness import SlackDriver
 
@@ -103,7 +103,7 @@ def test_file_deleted_event_forgets_the_file(slack: SlackDriver, bot_env):
 
 
 def test_a_sync_killed_midway_resumes_where_it_stopped(slack: SlackDriver, bot_env, monkeypatch):
-    from bot import sync as sync_module
+    from bot.services import sync as sync_module
 
     slack.authorize(ANA)
     monkeypatch.setattr(sync_module, "PAGE_SIZE", 10)

@@ -1,4 +1,4 @@
-"""Full garbage collections run between requests, never during one (bot/collector.py).
+"""Full garbage collections run between requests, never during one (bot/process/collector.py).
 
 Observed through `gc.callbacks`, which CPython calls around every collection with its generation. These
 tests change the process's collector settings and put them back; the waits are events with generous
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.ack_priority import AckPriority
-from bot.collector import QuietCollector
+from bot.process.ack_priority import AckPriority
+from bot.process.collector import QuietCollector
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from bot.config import Settings
+from bot.process.config import Settings
 
 
 def test_defaults():

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import ratelimit
-from bot.config import Settings
-from bot.demo import workspaces
-from bot.demo.sandbox import Sandbox
-from bot.demo.web import create_page
-from bot.ratelimit import RateLimiter
+from bot.process.config import Settings
+from bot.sandbox.demo import workspaces
+from bot.sandbox.demo.sandbox import Sandbox
+from bot.sandbox.demo.web import create_page
+from bot.services import ratelimit
+from bot.services.ratelimit import RateLimiter
 from tests.clocks import ManualClock
 from tests.demo_process import demo_process
 from tests.readable import readable

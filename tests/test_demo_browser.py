@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import workspaces
+from bot.sandbox.demo import workspaces
 from tests import browser
 from tests.demo_process import demo_process
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from bot.demo.sandbox import Sandbox
-from bot.demo.web import MAX_BODY_BYTES, create_page
+from bot.sandbox.demo.sandbox import Sandbox
+from bot.sandbox.demo.web import MAX_BODY_BYTES, create_page
 
 PAGE = "http://127.0.0.1:8080"
 SAME_ORIGIN = {"Origin": PAGE, "Sec-Fetch-Site": "same-origin", "Host": "127.0.0.1:8080"}

@@ -3,7 +3,7 @@
 Slack: every answer of every Web API method files-bot calls is validated against the response schemas of
 Slack's OpenAPI spec (an excerpt of slackapi/slack-api-specs, vendored in tests/fixtures/specs/ with its
 commit). Rocket.Chat: against the REST source (RocketChat/Rocket.Chat, apps/meteor/app/api/server/) and the
-schemas of RocketChat/Rocket.Chat-Open-API. bot/emulators/FIDELITY.md says which fact comes from where.
+schemas of RocketChat/Rocket.Chat-Open-API. bot/sandbox/emulators/FIDELITY.md says which fact comes from where.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import jsonschema
 import pytest
 import requests
 
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.emulators.rocketchat_api import File as RcFile
-from bot.emulators.rocketchat_api import Room as RcRoom
-from bot.emulators.slack_api import Conversation, FakeSlack, File, User
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.sandbox.emulators.rocketchat_api import File as RcFile
+from bot.sandbox.emulators.rocketchat_api import Room as RcRoom
+from bot.sandbox.emulators.slack_api import Conversation, FakeSlack, File, User
 
 SPECS = Path(__file__).parent / "fixtures" / "specs"
 

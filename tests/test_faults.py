@@ -71,7 +71,7 @@ def test_report_job_killed_mid_send_delivers_each_report_at_most_once(slack: Sla
         [sys.executable, "-m", "bot", "sync"], env=env_for(bot_env), check=True, capture_output=True, timeout=60
     )
     slack.fake.latency = 0.4
-    job = [sys.executable, "-c", "from bot import jobs; jobs.weekly_reports()"]
+    job = [sys.executable, "-c", "from bot.services import jobs; jobs.weekly_reports()"]
     proc = subprocess.Popen(job, env=env_for(bot_env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kill_when(proc, lambda: len(slack.fake.messages) >= 1)
     first_run = len(slack.fake.messages)
@@ -152,7 +152,7 @@ def test_sigterm_right_after_an_ack_still_delivers_the_listing(fake_slack, bot_e
 
 
 def test_a_locked_cache_gets_a_clear_answer_and_the_bot_stays_up(slack: SlackDriver, bot_env, monkeypatch):
-    from bot import cache as cache_module
+    from bot.storage import cache as cache_module
 
     monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_SECONDS", 0.3)
     slack.authorize(ANA)
@@ -174,7 +174,7 @@ def test_a_locked_cache_gets_a_clear_answer_and_the_bot_stays_up(slack: SlackDri
 
 
 def test_a_slack_answer_slower_than_the_client_timeout_gets_an_apology(fake_slack, bot_env, monkeypatch):
-    from bot.slack import client
+    from bot.platforms.slack import client
     from tests.conftest import TEAM
     from tests.slack_harness import running_bot
 
@@ -192,8 +192,8 @@ def test_a_slack_answer_slower_than_the_client_timeout_gets_an_apology(fake_slac
 def test_a_full_disk_during_sync_is_a_clear_error_and_the_cache_stays_consistent(
     slack: SlackDriver, bot_env, monkeypatch, capsys
 ):
-    from bot import cache as cache_module
-    from bot.cli import main
+    from bot.process.cli import main
+    from bot.storage import cache as cache_module
 
     slack.authorize(ANA)
     for key, value in bot_env.items():

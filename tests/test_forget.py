@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.ratelimit import RateLimiter
-from bot.slack.workspace import bot_tokens
-from bot.sync_runner import run_sync
+from bot.platforms.slack.workspace import bot_tokens
+from bot.process.config import Settings
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from tests.conftest import ANA, BEN, DESIGN, TEAM
 from tests.slack_harness import SlackDriver
 
@@ -110,7 +110,7 @@ def test_a_rocketchat_server_no_longer_configured_is_never_reported_on_and_is_fo
 def test_a_version_1_cache_is_migrated_to_presences(tmp_path):
     path = tmp_path / "cache.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    from bot import cache as cache_module
+    from bot.storage import cache as cache_module
 
     db = cache_module.sqlite_utils.Database(conn)
     conn.execute("create table schema_migrations (version integer primary key, applied real)")
@@ -152,7 +152,7 @@ def test_the_weekly_job_keeps_thirteen_weeks_of_snapshots_and_ledger(slack: Slac
 
 
 def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDriver, bot_env):
-    from bot.slack.workspace import INSTALLATIONS_FILE
+    from bot.platforms.slack.workspace import INSTALLATIONS_FILE
 
     slack.authorize(ANA)
     cache = cache_of(bot_env)
@@ -169,7 +169,7 @@ def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDr
 
 
 def test_a_workspace_uninstalled_while_the_bot_was_down_is_forgotten_by_the_next_sync(slack: SlackDriver, bot_env):
-    from bot.slack.workspace import INSTALLATIONS_FILE
+    from bot.platforms.slack.workspace import INSTALLATIONS_FILE
 
     cache = used_workspace(slack, bot_env)
     with sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE) as store:

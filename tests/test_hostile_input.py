@@ -19,11 +19,12 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import jobs, logs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process import logs
+from bot.process.config import Settings
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from handlers import grammar, predicates
 from handlers.query import FileQuery
 from handlers.report_views import web_link
@@ -128,7 +129,7 @@ def test_fuzzed_block_actions_never_cause_a_5xx(slack: SlackDriver, payload):
 # -- the bridge's signature headers and body (issue #13, item 7) ----------------------------------------
 def _bridge_post(rc, raw: bytes, timestamp: str, signature: str | None = None) -> requests.Response:
     """POST `raw` to the bridge with these exact header values (sent as latin-1, as HTTP carries them)."""
-    from bot.rocketchat.verify import BridgeVerifier
+    from bot.platforms.rocketchat.verify import BridgeVerifier
 
     headers = {
         "Content-Type": "application/json",
@@ -176,7 +177,7 @@ def test_a_bridge_signature_with_non_ascii_characters_is_a_401_not_a_500(rc):
 
 
 def test_the_bridge_verifier_refuses_timestamps_that_are_not_ascii_digits():
-    from bot.rocketchat.verify import BridgeVerifier
+    from bot.platforms.rocketchat.verify import BridgeVerifier
 
     verifier = BridgeVerifier("s", clock=lambda: 2.0)
     for timestamp in ("²", "1²", "\u0662", "\uff12", "1\n", "+2", "2.0"):
@@ -217,7 +218,7 @@ def test_a_deeply_nested_signed_bridge_body_is_a_400_not_a_500(rc, depth, where)
 
 
 def test_bridge_bodies_nested_deeper_than_the_protocol_are_refused_before_validation():
-    from bot.rocketchat import protocol
+    from bot.platforms.rocketchat import protocol
 
     body = protocol_fixture("command.json")
     body["room"]["name"] = json.loads(_nested(protocol.MAX_DEPTH))
@@ -363,7 +364,7 @@ def _flood(url: str, visits: int) -> None:
 
 
 def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDriver, bot_env):
-    from bot.slack.app import OAUTH_STATE_SECONDS
+    from bot.platforms.slack.app import OAUTH_STATE_SECONDS
 
     database = Path(bot_env["FILES_BOT_DATA_DIR"]) / "slack-oauth-state.sqlite"
     _flood(f"{slack.bot_url}/slack/install", 100)
@@ -375,7 +376,7 @@ def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDri
 
 
 def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
-    from bot.slack.oauth_state import BoundedSQLite3OAuthStateStore
+    from bot.platforms.slack.oauth_state import BoundedSQLite3OAuthStateStore
 
     database = tmp_path / "states.sqlite"
     store = BoundedSQLite3OAuthStateStore(database=str(database), expiration_seconds=600, max_pending=20)
@@ -391,7 +392,7 @@ def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp
 
 
 def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expired(rc, rc_env):
-    from bot.rocketchat.tokens import STATE_SECONDS
+    from bot.platforms.rocketchat.tokens import STATE_SECONDS
     from tests.rocketchat_harness import ANA as RC_ANA
 
     database = Path(rc_env["FILES_BOT_DATA_DIR"]) / "rocketchat-tokens.sqlite"
@@ -404,7 +405,7 @@ def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expire
 
 
 def test_the_rocketchat_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
-    from bot.rocketchat.tokens import TokenStore
+    from bot.platforms.rocketchat.tokens import TokenStore
 
     database = tmp_path / "tokens.sqlite"
     store = TokenStore(database, max_pending_states=20)
@@ -630,7 +631,7 @@ def assert_rocketchat_message_is_inert(message: dict, name: str, links: set[str]
 @pytest.fixture
 def hostile_slack(fake_slack, request):
     """#design is named, and holds a file named, `request.param`."""
-    from bot.emulators.slack_api import File
+    from bot.sandbox.emulators.slack_api import File
 
     ws = fake_slack.workspaces["T0ACME"]
     ws.conversations[DESIGN].name = request.param
@@ -670,7 +671,7 @@ def test_slack_reports_keep_hostile_names_inert(slack: SlackDriver, bot_env, hos
 @pytest.fixture
 def hostile_rc(fake_rc, request):
     """#design is named, holds a file named, and has a member whose username is, `request.param`."""
-    from bot.emulators.rocketchat_api import File
+    from bot.sandbox.emulators.rocketchat_api import File
     from tests.rocketchat_harness import ADMIN
     from tests.rocketchat_harness import DESIGN as RC_DESIGN
 
@@ -708,8 +709,8 @@ def test_rocketchat_reports_keep_hostile_names_inert(rc, rc_env, hostile_rc):
 def test_listing_rows_keep_hostile_names_and_links_inert(name):
     """The same names in a `/files` listing, with the platform's link for the file carrying the name too
     (Rocket.Chat's file URLs do, `encodeURI`d: a `)` or a space in them would end a Markdown link)."""
-    from bot.rocketchat import render as rc_render
-    from bot.slack import render as slack_render
+    from bot.platforms.rocketchat import render as rc_render
+    from bot.platforms.slack import render as slack_render
     from handlers.cards import Listing
     from handlers.source import FileInfo, SourceQuery
 

@@ -1,4 +1,4 @@
-"""The Slack installation store remembers lookups (bot/slack/stores.py): per user, never across users, and
+"""The Slack installation store remembers lookups (bot/platforms/slack/stores.py): per user, never across users, and
 never past a write. Real SQLite files."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.slack.stores import ThreadLocalSQLite3InstallationStore
+from bot.platforms.slack.stores import ThreadLocalSQLite3InstallationStore
 
 TEAM = "T0ACME"
 

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot import ratelimit
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.emulators.slack_api import FakeSlack
-from bot.ratelimit import RateLimiter
-from bot.rocketchat import bridge, client
-from bot.server import ROCKETCHAT_SLOTS
+from bot.platforms.rocketchat import bridge, client
+from bot.process.server import ROCKETCHAT_SLOTS
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.sandbox.emulators.slack_api import FakeSlack
+from bot.services import ratelimit
+from bot.services.ratelimit import RateLimiter
 from tests.clocks import ManualClock
 from tests.conftest import ANA as SLACK_ANA
 from tests.conftest import GENERAL as SLACK_GENERAL

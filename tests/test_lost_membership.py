@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import jobs, metrics, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.ledger import Ledger
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process import metrics
+from bot.process.config import Settings
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
+from bot.storage.ledger import Ledger
 from handlers.report_command import NOT_TRACKED
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET, TEAM
 from tests.log_capture import captured_logs
@@ -158,7 +159,7 @@ def test_a_workspace_that_fails_outright_is_logged_counted_and_skipped(slack: Sl
 
 
 def test_files_bot_sync_says_what_it_skipped_and_exits_1(slack: SlackDriver, bot_env, monkeypatch, capsys):
-    from bot.cli import main
+    from bot.process.cli import main
 
     slack.authorize(ANA)
     for key, value in bot_env.items():

@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.slack import scopes
-from bot.slack.paths import EVENTS_PATH, REDIRECT_PATH
+from bot.platforms.slack import scopes
+from bot.platforms.slack.paths import EVENTS_PATH, REDIRECT_PATH
 from tests.conftest import ANA, GENERAL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def test_scopes_are_exactly_what_the_code_declares():
 def test_every_web_api_call_in_the_code_is_declared_with_its_scope():
     declared = set(scopes.USER_TOKEN_METHODS) | set(scopes.BOT_TOKEN_METHODS) | scopes.UNSCOPED_METHODS
     called = set()
-    for path in (ROOT / "bot" / "slack").rglob("*.py"):  # the Slack adapter is the only Slack caller
+    for path in (ROOT / "bot" / "platforms" / "slack").rglob("*.py"):  # the Slack adapter is the only Slack caller
         for name in re.findall(r"\.(files_\w+|chat_\w+|conversations_\w+|users_\w+|search_\w+)\(", path.read_text()):
             method = name.replace("_", ".", 1)
             called.update(scopes.COMPOSITE_METHODS.get(method, (method,)))

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from bot import logs
-from bot.emulators.http_fake import HTTPFake
+from bot.process import logs
+from bot.sandbox.emulators.http_fake import HTTPFake
 from tests.conftest import ANA, CAT
 from tests.log_capture import captured_logs
 from tests.slack_harness import SlackDriver

@@ -8,7 +8,7 @@ import logging
 
 import requests
 
-from bot import logs
+from bot.process import logs
 from tests.conftest import ANA, CAT, GENERAL, SECRET
 from tests.log_capture import captured_logs
 from tests.slack_harness import SIGNING_SECRET, SlackDriver

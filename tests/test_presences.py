@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.slack_api import File
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.sandbox.emulators.slack_api import File
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from tests.conftest import ANA, BEN, CAT, DAY, DM, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
@@ -134,7 +134,7 @@ def test_an_unshared_event_for_an_unknown_file_or_without_a_channel_changes_noth
 
 
 def test_the_workspace_trend_counts_a_file_in_two_conversations_once(slack: SlackDriver, bot_env):
-    from bot.report_data import CacheReportData
+    from bot.storage.report_data import CacheReportData
 
     roadmap = shared_in_general_and_secret(slack, created=int(time.time()) - 3 * DAY)
     slack.authorize(ANA)

@@ -16,13 +16,13 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.rocketchat_api import File as RoomFile
-from bot.emulators.slack_api import File
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.sandbox.emulators.rocketchat_api import File as RoomFile
+from bot.sandbox.emulators.slack_api import File
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from handlers.cards import size
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BASE_TS, BEN, CAT, DAY, DESIGN, DM, GENERAL, SECRET, TEAM

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
 from tests.readable import readable

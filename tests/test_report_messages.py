@@ -12,18 +12,18 @@ import pytest
 import requests
 from slack_sdk.models.blocks import Block
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.ratelimit import RateLimiter
-from bot.rocketchat import render as rc_render
-from bot.rocketchat.charts import ChartLinks, InvalidChart
-from bot.rocketchat.protocol import validate
-from bot.slack import render as slack_render
-from bot.slack.client import web_client
-from bot.slack.courier import SlackCourier
-from bot.slack.workspace import bot_tokens
-from bot.sync_runner import run_sync
+from bot.platforms.rocketchat import render as rc_render
+from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
+from bot.platforms.rocketchat.protocol import validate
+from bot.platforms.slack import render as slack_render
+from bot.platforms.slack.client import web_client
+from bot.platforms.slack.courier import SlackCourier
+from bot.platforms.slack.workspace import bot_tokens
+from bot.process.config import Settings
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from handlers.report_views import CHART_UNAVAILABLE, Chart, admin_view, channel_view
 from handlers.reports import PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
 from tests.conftest import ANA, CAT, DESIGN, GENERAL, TEAM

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import time_machine
 
-from bot import chart as charts
-from bot.cache import FileCache
-from bot.report_data import CacheReportData
-from bot.report_preview import as_text, preview
+from bot.services import chart as charts
+from bot.services.report_preview import as_text, preview
+from bot.storage.cache import FileCache
+from bot.storage.report_data import CacheReportData
 from handlers.cards import size
 from handlers.report_views import Chart, Conversation, PrivateConversations, admin_view, channel_view
 from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report, build_channel_report, iso_week
@@ -119,9 +119,9 @@ def test_iso_week():
 
 
 def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDriver, bot_env, tmp_path):
-    from bot.config import Settings
-    from bot.ratelimit import RateLimiter
-    from bot.sync_runner import run_sync
+    from bot.process.config import Settings
+    from bot.services.ratelimit import RateLimiter
+    from bot.services.sync_runner import run_sync
 
     slack.authorize(ANA)
     cache = FileCache(Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
@@ -154,11 +154,11 @@ def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDr
 def test_the_weekly_dm_the_on_demand_report_and_the_dry_run_show_the_same_trend(rc, rc_env, fake_rc, tmp_path):
     """The trend is the 11 recorded weeks before this one, then this week's live total (what the header
     shows): not a stale snapshot of this week, never a week twice, whichever path builds the report."""
-    from bot import jobs, weekly
-    from bot.config import Settings
-    from bot.ratelimit import RateLimiter
-    from bot.rocketchat.charts import ChartLinks
-    from bot.sync_runner import run_sync
+    from bot.platforms.rocketchat.charts import ChartLinks
+    from bot.process.config import Settings
+    from bot.services import jobs, weekly
+    from bot.services.ratelimit import RateLimiter
+    from bot.services.sync_runner import run_sync
     from tests.rocketchat_harness import ADMIN, APP_SECRET
     from tests.rocketchat_harness import DESIGN as RC_DESIGN
 

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from bot.emulators.rocketchat_api import FakeRocketChat
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
 from tests.rocketchat_harness import (
     ANA,
     BEN,

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.emulators.rocketchat_driver import BridgeDriver
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.sandbox.emulators.rocketchat_driver import BridgeDriver
 from tests.apps_engine import VIEW_CONTAINER, EngineError, EngineHost, Outcome, engine_host
 from tests.rocketchat_app_build import APP, ENGINE_TEST
 from tests.rocketchat_harness import ANA, APP_SECRET, BEN, DESIGN, GENERAL, USERNAMES

@@ -10,13 +10,13 @@ from urllib.parse import urlparse
 
 import requests
 
-from bot import ratelimit
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.emulators.rocketchat_api import FakeRocketChat, File, Room
-from bot.ratelimit import RateLimiter
-from bot.rocketchat import bridge
-from bot.sync_runner import run_sync
+from bot.platforms.rocketchat import bridge
+from bot.process.config import Settings
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room
+from bot.services import ratelimit
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
 from tests.clocks import ManualClock
 from tests.rocketchat_harness import ADMIN, ANA, APP_SECRET, BASE, BEN, CAT, GENERAL, BridgeDriver, names
 from tests.slack_harness import running_bot

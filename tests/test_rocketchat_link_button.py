@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rocketchat.bridge import UNKNOWN_ACTION
+from bot.platforms.rocketchat.bridge import UNKNOWN_ACTION
 from tests.rocketchat_harness import ANA, element, protocol_fixture
 
 

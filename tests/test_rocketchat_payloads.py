@@ -10,9 +10,9 @@ from typing import Any
 
 import requests
 
-from bot.config import Settings
-from bot.rocketchat.client import bot_client
-from bot.rocketchat.files_source import to_file_info
+from bot.platforms.rocketchat.client import bot_client
+from bot.platforms.rocketchat.files_source import to_file_info
+from bot.process.config import Settings
 from handlers.query import Kind
 from tests.rocketchat_harness import ADMIN, BEN, DESIGN, SECRET
 
@@ -45,7 +45,7 @@ def test_fake_speaks_the_recorded_shapes(fake_rc):
     missing = requests.get(f"{fake_rc.base_url}/api/v1/groups.files", headers=auth, timeout=5)
     assert missing.status_code == 400 and missing.json() == fixture("error.invalid_params.json")
     anonymous = requests.get(f"{fake_rc.base_url}/api/v1/groups.files", params={"roomId": SECRET}, timeout=5)
-    # The documented pair, and (REST source before 8.0, see bot/emulators/FIDELITY.md) `success` and `error`.
+    # The documented pair, and (REST source before 8.0, see bot/sandbox/emulators/FIDELITY.md) `success` and `error`.
     assert anonymous.status_code == 401 and anonymous.json().items() >= fixture("error.unauthorized.json").items()
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rocketchat import protocol
-from bot.rocketchat.verify import BridgeVerifier
+from bot.platforms.rocketchat import protocol
+from bot.platforms.rocketchat.verify import BridgeVerifier
 from tests.rocketchat_harness import protocol_fixture
 
 
@@ -90,7 +90,7 @@ def hostile_report_answer() -> dict:
     from datetime import UTC, datetime
     from urllib.parse import quote
 
-    from bot.rocketchat import render
+    from bot.platforms.rocketchat import render
     from handlers.report_views import channel_view
     from handlers.reports import CachedFile, ChannelReport, ConversationFacts
     from tests.test_hostile_input import HOSTILE

@@ -1,4 +1,4 @@
-"""Rocket.Chat's REST rate limiter: the emulator's copy of it, and the bot's model of it (bot/ratelimit.py)."""
+"""Rocket.Chat's REST rate limiter: the emulator's copy of it, and the bot's model of it (bot/services/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from bot.emulators.rocketchat_api import FakeRocketChat
-from bot.ratelimit import RateLimiter, ServerWindow
-from bot.rocketchat.client import rate_limit_window
+from bot.platforms.rocketchat.client import rate_limit_window
+from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
+from bot.services.ratelimit import RateLimiter, ServerWindow
 from tests.clocks import ManualClock
 from tests.rocketchat_harness import ADMIN, ANA, BEN, GENERAL, seed
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.rocketchat import render
-from bot.rocketchat.protocol import validate
+from bot.platforms.rocketchat import render
+from bot.platforms.rocketchat.protocol import validate
 from handlers.cards import Listing, Notice
 from handlers.query import Kind
 from handlers.source import FileInfo, SourceQuery

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.rocketchat import render
+from bot.platforms.rocketchat import render
 from handlers.cards import Notice
 from handlers.report_views import channel_view
 from handlers.reports import CachedFile, ChannelReport, ConversationFacts

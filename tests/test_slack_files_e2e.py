@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from bot.emulators.slack_api import FakeSlack
+from bot.sandbox.emulators.slack_api import FakeSlack
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, SECRET_MARKERS, TEAM
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, all_text, buttons, consent_params, running_bot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.emulators.slack_api import FakeSlack
-from bot.slack.files_source import to_file_info
+from bot.platforms.slack.files_source import to_file_info
+from bot.sandbox.emulators.slack_api import FakeSlack
 from handlers.query import Kind
 from tests.slack_harness import fixture
 

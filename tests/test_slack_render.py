@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from slack_sdk.models.blocks import Block
 
-from bot.slack import render
+from bot.platforms.slack import render
 from handlers.cards import Listing, Notice
 from handlers.query import Kind
 from handlers.source import FileInfo, SourceQuery

@@ -3,6 +3,8 @@ chart for admins, privacy for private conversations, failures recorded, and rest
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,12 +13,12 @@ import pytest
 import requests
 import time_machine
 
-from bot import jobs, weekly
-from bot.cache import FileCache
-from bot.config import Settings
-from bot.ledger import Ledger
-from bot.ratelimit import RateLimiter
-from bot.sync_runner import run_sync
+from bot.process.config import Settings
+from bot.services import jobs, weekly
+from bot.services.ratelimit import RateLimiter
+from bot.services.sync_runner import run_sync
+from bot.storage.cache import FileCache
+from bot.storage.ledger import Ledger
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
@@ -107,7 +109,7 @@ def test_private_channels_are_aggregates_for_admins_who_are_not_members(slack: S
 
 
 def test_a_report_due_while_the_process_was_down_is_sent_once_on_start(slack: SlackDriver, bot_env, monkeypatch):
-    from bot import scheduler as scheduling
+    from bot.process import scheduler as scheduling
 
     for key, value in bot_env.items():
         monkeypatch.setenv(key, value)
@@ -199,7 +201,7 @@ def test_two_processes_running_the_job_at_once_send_each_report_once(slack: Slac
 
 
 def test_scheduler_keeps_sync_reconcile_and_reports_jobs(tmp_path):
-    from bot import scheduler as scheduling
+    from bot.process import scheduler as scheduling
 
     settings = Settings.from_env(
         {
@@ -213,7 +215,7 @@ def test_scheduler_keeps_sync_reconcile_and_reports_jobs(tmp_path):
         jobs_by_id = {job.id: job for job in first.get_jobs()}
         assert set(jobs_by_id) == {scheduling.REPORTS_JOB, scheduling.SYNC_JOB, scheduling.RECONCILE_JOB}
         report = jobs_by_id[scheduling.REPORTS_JOB]
-        assert report.func_ref == "bot.jobs:weekly_reports"
+        assert report.func_ref == "bot.services.jobs:weekly_reports"
         assert report.next_run_time.weekday() == 4 and (report.next_run_time.hour, report.next_run_time.minute) == (
             7,
             30,
@@ -227,3 +229,39 @@ def test_scheduler_keeps_sync_reconcile_and_reports_jobs(tmp_path):
         assert changed.get_job(scheduling.REPORTS_JOB).next_run_time.weekday() == 0
     finally:
         changed.shutdown()
+
+
+def test_jobs_stored_under_a_function_path_that_has_moved_keep_their_next_run(tmp_path):
+    """An upgrade moved the job functions (bot.jobs → bot.services.jobs): the stored jobs can't be loaded any
+    more, yet the scheduler starts, and the weekly report stays due when it was (a run missed while the bot
+    was down for the upgrade is still made)."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    from bot.process import scheduler as scheduling
+
+    settings = Settings.from_env({"FILES_BOT_DATA_DIR": str(tmp_path)})
+    store = tmp_path / "scheduler.sqlite"
+    due = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), tick=False):
+        old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{store}")})
+        old.start(paused=True)
+        # A function that exists today is stored, then its path is written over with the old one.
+        weekly_at_9 = CronTrigger.from_crontab("0 9 * * mon", timezone="UTC")
+        old.add_job("bot.services.jobs:weekly_reports", weekly_at_9, id=scheduling.REPORTS_JOB)
+        old.shutdown()
+        with sqlite3.connect(store) as conn:
+            [(state,)] = conn.execute("select job_state from apscheduler_jobs where id = ?", [scheduling.REPORTS_JOB])
+            stored = pickle.loads(state)
+            stored["func"] = "bot.jobs:weekly_reports"
+            conn.execute(
+                "update apscheduler_jobs set job_state = ? where id = ?", [pickle.dumps(stored), scheduling.REPORTS_JOB]
+            )
+        upgraded = scheduling.build(settings)
+        try:
+            job = upgraded.get_job(scheduling.REPORTS_JOB)
+            assert job.func_ref == "bot.services.jobs:weekly_reports"
+            assert job.next_run_time == due
+        finally:
+            upgraded.shutdown()

@@ -1,7 +1,7 @@
 /**
  * The bridge between Rocket.Chat and the files-bot service: no business logic, only the wire protocol.
  *
- * The protocol is pinned in bot/rocketchat/protocol/ (JSON schema + fixtures) in the files-bot repository;
+ * The protocol is pinned in bot/platforms/rocketchat/protocol/ (JSON schema + fixtures) in the files-bot repository;
  * this app's tests load the same fixtures as the bot's, so both sides sign and read the same bytes.
  */
 import { createHmac } from 'crypto';

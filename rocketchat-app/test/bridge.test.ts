@@ -17,7 +17,7 @@ import {
 } from '../src/bridge';
 
 // The protocol's single definition lives with the bot; both sides' tests load these same files.
-const PROTOCOL = join(__dirname, '..', '..', '..', 'bot', 'rocketchat', 'protocol');
+const PROTOCOL = join(__dirname, '..', '..', '..', 'bot', 'platforms', 'rocketchat', 'protocol');
 const fixture = (name: string): any => JSON.parse(readFileSync(join(PROTOCOL, 'fixtures', name), 'utf8'));
 
 test('signs exactly as the bot verifies (shared signature vector)', () => {

@@ -1,7 +1,7 @@
 /**
  * The bot's report answers read by Rocket.Chat's own message parser (`@rocket.chat/message-parser`, which
  * renders UIKit `mrkdwn` in the client): names of files, rooms and people must come out as text. The answer
- * is the bot's, pinned in bot/rocketchat/protocol/fixtures/answer.report.json (the bot's tests check that it
+ * is the bot's, pinned in bot/platforms/rocketchat/protocol/fixtures/answer.report.json (the bot's tests check that it
  * is what the bot renders), and every name in it is hostile: `<!channel>`, `<url|label>`, `@all`, `[t](url)`, `_@all_`.
  */
 import { strict as assert } from 'assert';
@@ -11,7 +11,7 @@ import { test } from 'node:test';
 
 import { parse } from '@rocket.chat/message-parser';
 
-const PROTOCOL = join(__dirname, '..', '..', '..', 'bot', 'rocketchat', 'protocol');
+const PROTOCOL = join(__dirname, '..', '..', '..', 'bot', 'platforms', 'rocketchat', 'protocol');
 const answer = JSON.parse(readFileSync(join(PROTOCOL, 'fixtures', 'answer.report.json'), 'utf8'));
 
 type Node = { type?: string; value?: unknown; [key: string]: unknown };

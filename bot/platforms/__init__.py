@@ -1,0 +1,1 @@
+"""One adapter per platform: Slack and Rocket.Chat."""
