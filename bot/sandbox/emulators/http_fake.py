@@ -70,6 +70,10 @@ class Hold:
 
 
 class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of concurrent calls would overflow it, and the
+    # kernel's SYN retries (1 s, then 3 s) would show up as platform latency no real platform has.
+    request_queue_size = 1024
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):
             return  # the client gave up on a held or slow call before the answer: nothing to report

@@ -98,6 +98,7 @@ class FakeSlack(HTTPFake):
         self.tokens: dict[str, Token] = {}
         self.codes: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.response_times: dict[str, list[float]] = defaultdict(list)  # when each post arrived (epoch s)
         self.force_cursor_paging = False
         self.max_count = 1000
         self.messages: list[dict[str, Any]] = []  # chat.postMessage calls that succeeded
@@ -135,6 +136,7 @@ class FakeSlack(HTTPFake):
         """Drop what was posted to `url` (a long-running demo reads each reply once)."""
         with self._lock:
             self.responses.pop(urlparse(url).path.rsplit("/", 1)[-1], None)
+            self.response_times.pop(urlparse(url).path.rsplit("/", 1)[-1], None)
 
     # -- seeding ---------------------------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str) -> Workspace:
@@ -184,7 +186,10 @@ class FakeSlack(HTTPFake):
                 return Answer.json(self.responses.get(key, []))
             with self._lock:
                 self.responses[key].append(request.json if request.json is not None else request.params)
+                self.response_times[key].append(time.time())
             return Answer(200, "ok", content_type="text/plain")
+        if path.startswith("/_fake/response_times/"):  # for benchmarks: when each post to a response_url arrived
+            return Answer.json(self.response_times.get(path.rsplit("/", 1)[-1], []))
         if path == "/_fake/latency":  # test control, for out-of-process drivers
             self.latency = float(request.params.get("seconds", "0"))
             return Answer(200, "ok", content_type="text/plain")
