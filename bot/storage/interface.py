@@ -10,11 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
-
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.state_store import OAuthStateStore
+from typing import TYPE_CHECKING, Protocol
 
 from bot.storage.model import (
     Forgotten,
@@ -28,6 +24,11 @@ from bot.storage.model import (
 from handlers.records import Conversation, StoredFile
 from handlers.report_command import ReportData
 from handlers.source import FileInfo
+
+if TYPE_CHECKING:  # types only: the cache's users never load the Slack and scheduler stores' libraries
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from slack_sdk.oauth.installation_store import InstallationStore
+    from slack_sdk.oauth.state_store import OAuthStateStore
 
 
 class Ledger(Protocol):

@@ -116,7 +116,8 @@ class SQLiteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.connections = Connections(path)
         conn = self.connections.get()
-        conn.execute("pragma journal_mode=wal")
+        with connection.errors_translated():
+            conn.execute("pragma journal_mode=wal")
         connection.migrate(conn, CACHE_MIGRATIONS)
 
     @property
@@ -153,7 +154,8 @@ class SQLiteStore:
             yield
         finally:
             if conn.in_transaction:
-                conn.execute("commit")
+                with connection.errors_translated():
+                    conn.execute("commit")
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (inside `snapshot()`: stable, the snapshot's own):
