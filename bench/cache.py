@@ -29,9 +29,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.services.ratelimit import RateLimiter  # noqa: E402
 from bot.services.sync import Syncer  # noqa: E402
-from bot.storage.cache import FileCache  # noqa: E402
-from bot.storage.report_data import CacheReportData  # noqa: E402
+from bot.storage import open_store  # noqa: E402
+from bot.storage.interface import Store  # noqa: E402
+from bot.storage.sqlite import CACHE_FILE  # noqa: E402
 from handlers.errors import RateLimited  # noqa: E402
+from handlers.records import Conversation  # noqa: E402
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery  # noqa: E402
 
 MIMES = ["image/png", "application/pdf", "video/mp4", "application/zip", "text/plain", "audio/mpeg"]
@@ -63,25 +65,27 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ingest(cache: FileCache, rows: int) -> float:
+def ingest(cache: Store, rows: int) -> float:
+    workspace = cache.workspace("slack", "T1")
     started = time.perf_counter()
     for page_start in range(0, rows, PAGE):
         conv = f"C{(page_start // PAGE) % CONVERSATIONS:04d}"
         page = (synthetic(i, conv) for i in range(page_start, min(rows, page_start + PAGE)))
-        with cache.transaction():
-            cache.save_files("slack", "T1", conv, page, generation=1, now=time.time())
+        with workspace.transaction():
+            workspace.save_files(conv, page, generation=1, now=time.time())
     return rows / (time.perf_counter() - started)
 
 
-def queries(cache: FileCache) -> list[tuple[str, float]]:
+def queries(cache: Store) -> list[tuple[str, float]]:
+    workspace = cache.workspace("slack", "T1")
     for c in range(CONVERSATIONS):
-        cache.save_conversation("slack", "T1", f"C{c:04d}", name=f"chan-{c}", private=c % 10 == 0, bot_member=True)
+        workspace.save_conversation(Conversation(f"C{c:04d}", f"chan-{c}", private=c % 10 == 0))
     cutoff = START + timedelta(days=180)
 
     def timed(name: str, run, warm=None) -> tuple[str, float]:  # type: ignore[no-untyped-def]
         best = float("inf")
         for _ in range(3):
-            data = CacheReportData(cache, "slack", "T1")  # no memo between runs
+            data = workspace.reports()  # no memo between runs
             if warm:
                 warm(data)  # what an earlier reader of the same run already computed
             t0 = time.perf_counter()
@@ -189,7 +193,7 @@ def sync_under_limit(pages: int) -> dict[str, float]:
     limiter = RateLimiter(clock=clock, sleep=source.sleep, per_minute={"files.list": 50})
     source.limiter = limiter
     with tempfile.TemporaryDirectory() as tmp:
-        Syncer(FileCache(Path(tmp) / "c.sqlite"), limiter, clock=time.time).sync_conversation(
+        Syncer(open_store(Path(tmp)), limiter, clock=time.time).sync_conversation(
             "slack", "T1", source, "C1", full=True
         )
     slot = 60 / 50
@@ -210,9 +214,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, SQLite via sqlite-utils")
     with tempfile.TemporaryDirectory() as tmp:
-        cache = FileCache(Path(tmp) / "cache.sqlite")
+        cache = open_store(Path(tmp))
         rate = ingest(cache, args.rows)
-        size_mb = (Path(tmp) / "cache.sqlite").stat().st_size / 1e6
+        size_mb = (Path(tmp) / CACHE_FILE).stat().st_size / 1e6
         print(
             f"ingest: {args.rows:,} rows at {rate:,.0f} rows/s; peak RSS {peak_rss_mb():.0f} MB; "
             f"database {size_mb:,.0f} MB"

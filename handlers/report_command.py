@@ -13,8 +13,8 @@ from typing import Protocol
 from handlers.cards import Notice
 from handlers.errors import SourceError
 from handlers.files_command import Invocation
+from handlers.records import Conversation
 from handlers.report_views import ReportNotice, ReportView, admin_view, channel_view, subscribed_notice
-from handlers.reports import ConversationFacts
 from handlers.this_week import WeekData, assemble
 
 NOT_TRACKED = (
@@ -64,7 +64,7 @@ def run_report(action: str, inv: Invocation, data: ReportData, directory: Direct
     return subscribed_notice(conv, on=on)
 
 
-def _member(directory: Directory, user: str, conv: ConversationFacts) -> bool:
+def _member(directory: Directory, user: str, conv: Conversation) -> bool:
     """Whether `user` is in `conv`, as far as the bot can tell. One it can no longer check (the bot was
     removed, the conversation archived or deleted, the platform failing) counts as one they are not in."""
     try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlsplit
 
+from handlers import records
 from handlers.cards import size
 from handlers.kinds import MENU_LABELS
 from handlers.query import Kind
@@ -23,9 +24,7 @@ from handlers.reports import (
     CLEANUP_MIN_BYTES,
     PRIVATE_OTHER,
     AdminReport,
-    CachedFile,
     ChannelReport,
-    ConversationFacts,
 )
 
 # -- copy -------------------------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def channel_view(report: ChannelReport) -> ReportView:
     return ReportView(CHANNEL_TITLE, heading, f"{CHANNEL_TITLE} · {report.week}", facts, tuple(sections))
 
 
-def admin_view(report: AdminReport, conversations: Sequence[ConversationFacts]) -> ReportView:
+def admin_view(report: AdminReport, conversations: Sequence[records.Conversation]) -> ReportView:
     """`conversations`: the ones the report is about (its rows name them by id)."""
     by_id = {c.id: _conversation(c) for c in conversations}
 
@@ -205,7 +204,7 @@ def admin_view(report: AdminReport, conversations: Sequence[ConversationFacts]) 
     return ReportView(ADMIN_TITLE, (heading,), heading, facts, tuple(sections), chart, notes)
 
 
-def subscribed_notice(conv: ConversationFacts, *, on: bool) -> ReportNotice:
+def subscribed_notice(conv: records.Conversation, *, on: bool) -> ReportNotice:
     before, after = SUBSCRIBED if on else UNSUBSCRIBED
     return ReportNotice((before, _conversation(conv), after), SUBSCRIBED_SUMMARY if on else UNSUBSCRIBED_SUMMARY)
 
@@ -245,11 +244,11 @@ def sentence_text(parts: Sequence[Part]) -> str:
 
 
 # -- private ------------------------------------------------------------------------------------------------
-def _conversation(conv: ConversationFacts) -> Conversation:
+def _conversation(conv: records.Conversation) -> Conversation:
     return Conversation(conv.id, conv.name)
 
 
-def _file_row(f: CachedFile) -> FileRow:
+def _file_row(f: records.StoredFile) -> FileRow:
     return FileRow(FileLink(f.name, f.link), size(f.size), Person(f.uploader) if f.uploader else None, f.created.date())
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
+
+from handlers.records import Conversation, StoredFile
 
 LARGEST = 10
 GROWERS = 5
@@ -25,47 +27,15 @@ PRIVATE_OTHER = "private conversations (other)"  # the row of private conversati
 
 
 @dataclass(frozen=True)
-class CachedFile:
-    id: str
-    name: str
-    size: int
-    kind: str
-    conversation: str
-    uploader: str
-    created: datetime
-    link: str
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> CachedFile:
-        return cls(
-            id=str(row["id"]),
-            name=str(row["name"]),
-            size=int(row["size"]),  # type: ignore[call-overload]
-            kind=str(row.get("kind") or "other"),
-            conversation=str(row["conversation"]),
-            uploader=str(row.get("uploader") or ""),
-            link=str(row.get("link") or ""),
-            created=datetime.fromtimestamp(float(row["created"]), UTC),  # type: ignore[arg-type]
-        )
-
-
-@dataclass(frozen=True)
-class ConversationFacts:
-    id: str
-    name: str
-    private: bool
-
-
-@dataclass(frozen=True)
 class ChannelReport:
-    conversation: ConversationFacts
+    conversation: Conversation
     week: str
     file_count: int
     bytes: int
     previous_bytes: int | None
     by_type: dict[str, tuple[int, int]]
-    largest: list[CachedFile]
-    cleanup: list[CachedFile]
+    largest: list[StoredFile]
+    cleanup: list[StoredFile]
 
     @property
     def growth(self) -> int | None:
@@ -120,13 +90,13 @@ class FileStats(Protocol):
         known or not, counts as not shown)."""
         ...
 
-    def largest(self, conversation: str, limit: int) -> list[CachedFile]: ...
+    def largest(self, conversation: str, limit: int) -> list[StoredFile]: ...
 
-    def old_and_large(self, conversation: str, *, min_bytes: int, before: datetime, limit: int) -> list[CachedFile]: ...
+    def old_and_large(self, conversation: str, *, min_bytes: int, before: datetime, limit: int) -> list[StoredFile]: ...
 
 
 def build_channel_report(
-    conv: ConversationFacts,
+    conv: Conversation,
     stats: FileStats,
     *,
     week: str,
@@ -151,11 +121,11 @@ def build_channel_report(
 
 
 def build_admin_report(
-    conversations: Iterable[ConversationFacts],
+    conversations: Iterable[Conversation],
     stats: FileStats,
     *,
     week: str,
-    reader_can_see: Callable[[ConversationFacts], bool],
+    reader_can_see: Callable[[Conversation], bool],
     previous_bytes: Mapping[str, int],
     trend: list[tuple[str, int]],
 ) -> AdminReport:

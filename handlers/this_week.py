@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from handlers.records import Conversation
 from handlers.reports import (
     AdminReport,
     ChannelReport,
-    ConversationFacts,
     FileStats,
     build_admin_report,
     build_channel_report,
@@ -31,7 +31,7 @@ TREND_WEEKS = 12
 class WeekData(FileStats, Protocol):
     """One workspace's report data (the cache, as the bot sees it)."""
 
-    def conversations(self) -> list[ConversationFacts]: ...
+    def conversations(self) -> list[Conversation]: ...
 
     def previous_bytes(self, week: str) -> dict[str, int]: ...
 
@@ -45,15 +45,15 @@ class ThisWeek:
     data: WeekData
     now: datetime
     week: str
-    conversations: tuple[ConversationFacts, ...]
+    conversations: tuple[Conversation, ...]
     previous: dict[str, int]
     trend: tuple[tuple[str, int], ...]
 
-    def channel(self, conv: ConversationFacts) -> ChannelReport:
+    def channel(self, conv: Conversation) -> ChannelReport:
         previous = self.previous.get(conv.id)
         return build_channel_report(conv, self.data, week=self.week, previous_bytes=previous, now=self.now)
 
-    def admin(self, reader_can_see: Callable[[ConversationFacts], bool]) -> AdminReport:
+    def admin(self, reader_can_see: Callable[[Conversation], bool]) -> AdminReport:
         """Private conversations appear by name only where `reader_can_see` them."""
         return build_admin_report(
             self.conversations,

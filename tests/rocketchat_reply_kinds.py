@@ -15,8 +15,9 @@ from bot.platforms.rocketchat.bridge import NO_BOT_ACCOUNT, UNKNOWN_ACTION
 from handlers import files_command, grammar, report_command
 from handlers.cards import Listing, Notice
 from handlers.query import Kind
+from handlers.records import Conversation, StoredFile
 from handlers.report_views import admin_view, channel_view, subscribed_notice
-from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
+from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, ChannelReport
 from handlers.source import FileInfo, SourceQuery
 
 Answer = dict[str, Any]
@@ -144,17 +145,16 @@ def _notice(text: str) -> Callable[[], Answer]:
     return lambda: rendered(Notice(text))
 
 
-def _room(n: int = 1, *, private: bool = False) -> ConversationFacts:
-    return ConversationFacts(f"R{n}", LONGEST_ROOM, private=private)
+def _room(n: int = 1, *, private: bool = False) -> Conversation:
+    return Conversation(f"R{n}", LONGEST_ROOM, private=private)
 
 
-def _cached(n: int) -> CachedFile:
-    return CachedFile(
+def _cached(n: int) -> StoredFile:
+    return StoredFile(
         f"F{n}",
         LONGEST_NAME,
         10**12 + n,
         "pdfs",
-        "R1",
         f"U{n}",
         datetime(2020, 1, 1, tzinfo=UTC),
         "https://chat.example/file-upload/F/x",
@@ -167,7 +167,7 @@ def _channel_report() -> ChannelReport:
     return ChannelReport(_room(), "2026-W48", 10**6, 10**13, 10**12, kinds, files, files)
 
 
-def _admin_report() -> tuple[AdminReport, list[ConversationFacts]]:
+def _admin_report() -> tuple[AdminReport, list[Conversation]]:
     rooms = [_room(n, private=n % 2 == 0) for n in range(500)]
     report = AdminReport(
         week="2026-W48",

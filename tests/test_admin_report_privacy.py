@@ -12,19 +12,20 @@ from bot.sandbox.emulators.slack_api import File
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage import open_store
+from bot.storage.interface import ReportStore
 from handlers.cards import size
-from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report
+from handlers.records import Conversation
+from handlers.reports import PRIVATE_OTHER, build_admin_report
 from handlers.source import FileInfo
 from tests.conftest import ANA, BEN, CAT, DAY, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-DESIGN = ConversationFacts("C1", "design", private=False)
-SECRET_ROOM = ConversationFacts("G1", "secret", private=True)
-OTHER_SECRET = ConversationFacts("G2", "board", private=True)
+DESIGN = Conversation("C1", "design", private=False)
+SECRET_ROOM = Conversation("G1", "secret", private=True)
+OTHER_SECRET = Conversation("G2", "board", private=True)
 MIMES = {"pdfs": "application/pdf", "video": "video/mp4", "images": "image/png"}
 
 
@@ -45,17 +46,17 @@ def info(fid: str, size_: int, *, user: str, kind: str = "pdfs", shared_in: tupl
     )
 
 
-def data_with(tmp_path: Path, placed: list[tuple[str, FileInfo]]) -> CacheReportData:
-    cache = FileCache(tmp_path / "cache.sqlite")
+def data_with(tmp_path: Path, placed: list[tuple[str, FileInfo]]) -> ReportStore:
+    cache = open_store(tmp_path).workspace("slack", "T1")
     for conv in (DESIGN, SECRET_ROOM, OTHER_SECRET):
-        cache.save_conversation("slack", "T1", conv.id, name=conv.name, private=conv.private, bot_member=True)
+        cache.save_conversation(conv)
     with cache.transaction():
         for conv_id, f in placed:
-            cache.save_files("slack", "T1", conv_id, [f], generation=1, now=NOW.timestamp())
-    return CacheReportData(cache, "slack", "T1")
+            cache.save_files(conv_id, [f], generation=1, now=NOW.timestamp())
+    return cache.reports()
 
 
-def overview(data: CacheReportData, *, sees: set[str]):  # type: ignore[no-untyped-def]
+def overview(data: ReportStore, *, sees: set[str]):  # type: ignore[no-untyped-def]
     return build_admin_report(
         [DESIGN, SECRET_ROOM, OTHER_SECRET],
         data,
@@ -119,7 +120,7 @@ def test_an_admin_outside_a_private_channel_cannot_work_out_what_a_colleague_put
     )
     ws.files.append(stash)
     slack.authorize(ANA)
-    cache = FileCache(Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(bot_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(bot_env), cache, RateLimiter())
     visible = sum(f.size for f in ws.files if f.user == BEN and SECRET not in f.conversations)
     weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=NOW, sleep=lambda _: None)

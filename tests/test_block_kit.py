@@ -47,9 +47,10 @@ from handlers.errors import (
 )
 from handlers.listing import PAGE_SIZE, SCAN_LIMIT
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
+from handlers.records import Conversation, StoredFile
 from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
 from handlers.report_views import admin_view, channel_view, subscribed_notice
-from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
+from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, ChannelReport
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery
 from handlers.state import ListingState, StateCodec
 
@@ -284,14 +285,13 @@ fixed_notices = st.sampled_from(
 # -- reports: the weekly DMs and the on-demand answers -----------------------------------------------------
 report_kinds = st.sampled_from([k.value for k in Kind] + ["other"])
 weeks = st.builds(lambda year, week: f"{year}-W{week:02d}", st.integers(1970, 9999), st.integers(1, 53))
-conversations = st.builds(ConversationFacts, channel_ids, untrusted(NAME_MAX), st.booleans())
+conversations = st.builds(Conversation, channel_ids, untrusted(NAME_MAX), st.booleans())
 cached_files = st.builds(
-    CachedFile,
+    StoredFile,
     id=slack_ids,
     name=untrusted(NAME_MAX),
     size=st.integers(0, 2**63 - 1),
     kind=report_kinds,
-    conversation=channel_ids,
     uploader=st.one_of(user_ids, untrusted(80)),
     created=moments,
     link=links,
@@ -314,7 +314,7 @@ def channel_reports(draw: st.DrawFn) -> ChannelReport:
 
 
 @st.composite
-def admin_reports(draw: st.DrawFn) -> tuple[AdminReport, list[ConversationFacts]]:
+def admin_reports(draw: st.DrawFn) -> tuple[AdminReport, list[Conversation]]:
     """An admin report over up to 600 conversations (public, private, and the private aggregate)."""
     convs = draw(st.lists(conversations, max_size=600, unique_by=lambda c: c.id))
     keys = st.sampled_from([c.id for c in convs] + [PRIVATE_OTHER])

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,17 +16,20 @@ from bot.process.config import Settings
 from bot.sandbox.emulators.slack_api import File
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
+from bot.storage.interface import Store
+from bot.storage.sqlite import CACHE_FILE
+from bot.storage.sqlite.store import SQLiteStore
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET_MARKERS, TEAM
 from tests.slack_harness import SlackDriver
 
 
-def cache_for(env: dict[str, str]) -> FileCache:
-    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def cache_for(env: dict[str, str]) -> Store:
+    return open_store(Path(env["FILES_BOT_DATA_DIR"]))
 
 
-def names(cache: FileCache, platform: str, workspace: str, **kw: object) -> list[str]:
-    return sorted(row["name"] for row in cache.files(platform, workspace, **kw))  # type: ignore[arg-type]
+def names(cache: Store, platform: str, workspace: str, conversation: str | None = None) -> list[str]:
+    return sorted(f.name for f in cache.workspace(platform, workspace).files(conversation=conversation))
 
 
 def sync(env: dict[str, str], *, full: bool = False) -> dict:
@@ -34,22 +38,24 @@ def sync(env: dict[str, str], *, full: bool = False) -> dict:
 
 # -- the cache itself ----------------------------------------------------------------------------------------
 def test_cache_is_created_migrated_and_in_wal_mode(tmp_path):
-    cache = FileCache(tmp_path / "cache.sqlite")
-    again = FileCache(tmp_path / "cache.sqlite")  # reopening migrates nothing twice
+    cache = SQLiteStore(tmp_path / CACHE_FILE)
+    again = SQLiteStore(tmp_path / CACHE_FILE)  # reopening migrates nothing twice
     assert cache.schema_version == again.schema_version == 2
-    assert cache.db.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert {"files", "presences", "conversations", "snapshots", "subscriptions", "report_ledger", "sync_state"} <= set(
-        cache.db.table_names()
-    )
-    assert "presences_by_file" in {i.name for i in cache.db.table("presences").indexes}
+    with closing(sqlite3.connect(cache.path)) as db:
+        assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+        tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        indexes = {name for (name,) in db.execute("select name from sqlite_master where type = 'index'")}
+    expected = {"files", "presences", "conversations", "snapshots", "subscriptions", "report_ledger", "sync_state"}
+    assert expected <= tables
+    assert "presences_by_file" in indexes
 
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
-    cache = FileCache(tmp_path / "cache.sqlite")
+    cache = open_store(tmp_path).workspace("slack", "T")
     with pytest.raises(RuntimeError), cache.transaction():
-        cache.db.conn.execute("insert into subscriptions values ('slack', 'T', 'C', 'U', 1)")
+        cache.reports().subscribe("C", "U", on=True)
         raise RuntimeError("killed mid-write")
-    assert cache.db.conn.execute("select count(*) from subscriptions").fetchone()[0] == 0
+    assert cache.reports().subscribers("C") == set()
 
 
 # -- Slack -------------------------------------------------------------------------------------------------
@@ -61,8 +67,8 @@ def test_sync_takes_only_conversations_the_bot_is_in(slack: SlackDriver, bot_env
     assert len(names(cache, "slack", TEAM, conversation=GENERAL)) == 25
     assert "mockups.zip" in names(cache, "slack", TEAM, conversation=DESIGN)
     assert not any(m in " ".join(names(cache, "slack", TEAM)) for m in SECRET_MARKERS)
-    owners = {r["id"]: r["owners"] for r in cache.db.table("conversations").rows}
-    assert owners == {GENERAL: f'["{ANA}"]', DESIGN: f'["{BEN}"]'}
+    owners = {c.id: c.owners for c in cache.workspace("slack", TEAM).conversations()}
+    assert owners == {GENERAL: (ANA,), DESIGN: (BEN,)}
     sync_calls = [(p, t) for m, p, t in slack.fake.calls if m == "files.list"]
     assert all(slack.fake.tokens[t].kind == "bot" for _, t in sync_calls)
 
@@ -80,8 +86,8 @@ def test_incremental_sync_reads_only_new_files_and_keeps_one_row_per_file(slack:
     assert all("ts_from" in c for c in calls)  # only newer than the watermark (minus the overlap)
     assert result.files < 10  # the new file plus the overlap, not the 30 already known
     cache = cache_for(bot_env)
-    rows = cache.files("slack", TEAM)
-    assert len(rows) == 31 and len({r["id"] for r in rows}) == 31
+    rows = cache.workspace("slack", TEAM).files()
+    assert len(rows) == 31 and len({r.id for r in rows}) == 31
     assert "fresh.png" in names(cache, "slack", TEAM, conversation=GENERAL)
 
 
@@ -111,17 +117,18 @@ def test_a_sync_killed_midway_resumes_where_it_stopped(slack: SlackDriver, bot_e
     slack.fake.inject("files.list", 500, body="oops", times=2, after=1)
     assert sync(bot_env)[f"slack:{TEAM}"].failed == [GENERAL]
     cache = cache_for(bot_env)
-    assert len(cache.files("slack", TEAM, conversation=DESIGN)) == 5
-    assert len(cache.files("slack", TEAM, conversation=GENERAL)) == 10  # the first page, committed with its cursor
-    state = cache.sync_state("slack", TEAM, GENERAL)
-    assert state.mode == "full" and state.cursor and state.cursor["page"] == 2
+    kept = cache.workspace("slack", TEAM)
+    assert len(kept.files(conversation=DESIGN)) == 5
+    assert len(kept.files(conversation=GENERAL)) == 10  # the first page, committed with its cursor
+    state = kept.sync_state(GENERAL)
+    assert state.mode == "full" and state.cursor and state.cursor.position.page == 2
     before = len(slack.fake.calls_of("files.list"))
     sync(bot_env)
     resumed = slack.fake.calls_of("files.list")[before:]
     assert resumed[0]["page"] == "2" and resumed[0]["channel"] == GENERAL
-    rows = cache.files("slack", TEAM)
-    assert len(rows) == 30 and len({r["id"] for r in rows}) == 30
-    assert cache.sync_state("slack", TEAM, GENERAL).mode is None
+    rows = kept.files()
+    assert len(rows) == 30 and len({r.id for r in rows}) == 30
+    assert kept.sync_state(GENERAL).mode is None
 
 
 def test_files_bot_sync_command(slack: SlackDriver, bot_env):
@@ -148,14 +155,15 @@ def test_rocketchat_sync_uses_the_bot_account_and_its_rooms(fake_rc, rc_env):
     workspace = where.split(":", 1)[1]
     cache = cache_for(rc_env)
     assert not any(m in " ".join(names(cache, "rocketchat", workspace)) for m in SECRET_MARKERS)
-    assert cache.db.table("conversations").get(("rocketchat", workspace, RC_GENERAL))["owners"] == f'["{ADMIN}"]'
+    owners = [c.owners for c in cache.workspace("rocketchat", workspace).conversations() if c.id == RC_GENERAL]
+    assert owners == [(ADMIN,)]
     assert {
         fake_rc.bearer_user(r) or r.headers.get("X-User-Id") for r in fake_rc.requests if r.path.endswith(".files")
     } == {ADMIN}
     before = len(fake_rc.calls_of("channels.files"))
     again = sync(rc_env)[where]
     assert len(fake_rc.calls_of("channels.files")) - before == 1  # one page reaches the watermark
-    assert again.files < 25 and len(cache.files("rocketchat", workspace)) == 25
+    assert again.files < 25 and len(cache.workspace("rocketchat", workspace).files()) == 25
 
 
 # -- the rate limiter --------------------------------------------------------------------------------------

@@ -152,9 +152,9 @@ def test_sigterm_right_after_an_ack_still_delivers_the_listing(fake_slack, bot_e
 
 
 def test_a_locked_cache_gets_a_clear_answer_and_the_bot_stays_up(slack: SlackDriver, bot_env, monkeypatch):
-    from bot.storage import cache as cache_module
+    from bot.storage.sqlite import connection
 
-    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.3)
     slack.authorize(ANA)
     subprocess.run(
         [sys.executable, "-m", "bot", "sync"], env=env_for(bot_env), check=True, capture_output=True, timeout=60
@@ -193,7 +193,7 @@ def test_a_full_disk_during_sync_is_a_clear_error_and_the_cache_stays_consistent
     slack: SlackDriver, bot_env, monkeypatch, capsys
 ):
     from bot.process.cli import main
-    from bot.storage import cache as cache_module
+    from bot.storage.sqlite import connection
 
     slack.authorize(ANA)
     for key, value in bot_env.items():
@@ -205,7 +205,7 @@ def test_a_full_disk_during_sync_is_a_clear_error_and_the_cache_stays_consistent
         conn.execute("pragma max_page_count = 40")  # a cache that can't grow past ~160 kB: "disk is full"
         return conn
 
-    monkeypatch.setattr(cache_module.sqlite3, "connect", tiny_disk)
+    monkeypatch.setattr(connection.sqlite3, "connect", tiny_disk)
     slack.fake.workspaces["T0ACME"].files.extend(
         slack.fake.workspaces["T0ACME"]
         .files[0]
@@ -224,7 +224,7 @@ def test_a_full_disk_during_sync_is_a_clear_error_and_the_cache_stays_consistent
     )
     assert main(["sync"]) == 1
     assert "the cache could not be written (database or disk is full)" in capsys.readouterr().out
-    monkeypatch.setattr(cache_module.sqlite3, "connect", real_connect)
+    monkeypatch.setattr(connection.sqlite3, "connect", real_connect)
     db = Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite"
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,7 +20,10 @@ from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage.model import LedgerKey, LedgerStatus
+from bot.storage.sqlite import CACHE_FILE, SLACK_INSTALLATIONS_FILE
+from bot.storage.sqlite.store import SQLiteStore
+from handlers.records import Conversation
 from tests.conftest import ANA, BEN, DESIGN, TEAM
 from tests.slack_harness import SlackDriver
 
@@ -28,29 +32,30 @@ TABLES = ("files", "presences", "conversations", "snapshots", "subscriptions", "
 OTHER = "T0OTHER"
 
 
-def cache_of(env: dict[str, str]) -> FileCache:
-    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def cache_of(env: dict[str, str]) -> SQLiteStore:
+    return SQLiteStore(Path(env["FILES_BOT_DATA_DIR"]) / CACHE_FILE)
 
 
-def rows_of(cache: FileCache, platform: str, workspace: str) -> dict[str, int]:
-    db = cache.db.conn
-    return {
-        t: db.execute(
-            f"select count(*) from {t} where platform = ? and workspace = ?", [platform, workspace]
-        ).fetchone()[0]
-        for t in TABLES
-    }
+def rows_of(cache: SQLiteStore, platform: str, workspace: str) -> dict[str, int]:
+    """Row counts in the SQLite file itself, table by table."""
+    with closing(sqlite3.connect(cache.path)) as db:
+        return {
+            t: db.execute(
+                f"select count(*) from {t} where platform = ? and workspace = ?", [platform, workspace]
+            ).fetchone()[0]
+            for t in TABLES
+        }
 
 
-def used_workspace(slack: SlackDriver, env: dict[str, str]) -> FileCache:
+def used_workspace(slack: SlackDriver, env: dict[str, str]) -> SQLiteStore:
     """Synced, subscribed to, reported on (ledger and snapshots), plus another workspace that must stay."""
     slack.authorize(ANA)
     cache = cache_of(env)
     run_sync(Settings.from_env(env), cache, RateLimiter())
-    cache.subscribe("slack", TEAM, DESIGN, ANA, on=True)
+    cache.workspace("slack", TEAM).reports().subscribe(DESIGN, ANA, on=True)
     weekly.run(cache, jobs.couriers(Settings.from_env(env)), now=MONDAY_9, sleep=lambda _: None)
-    cache.save_conversation("slack", OTHER, "C0ELSE", name="else", private=False, bot_member=True)
-    cache.subscribe("slack", OTHER, "C0ELSE", "U0ELSE", on=True)
+    cache.workspace("slack", OTHER).save_conversation(Conversation("C0ELSE", "else", private=False))
+    cache.workspace("slack", OTHER).reports().subscribe("C0ELSE", "U0ELSE", on=True)
     assert all(rows_of(cache, "slack", TEAM).values()), rows_of(cache, "slack", TEAM)
     return cache
 
@@ -61,7 +66,7 @@ def test_app_uninstalled_purges_the_workspace_and_still_deletes_its_tokens(slack
     assert slack.event({"type": "app_uninstalled", "event_ts": "1780000000.000100"}).status_code == 200
     assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
     assert ("slack", TEAM) not in cache.workspaces() and ("slack", OTHER) in cache.workspaces()
-    assert cache.subscribers("slack", OTHER, "C0ELSE") == {"U0ELSE"}
+    assert cache.workspace("slack", OTHER).reports().subscribers("C0ELSE") == {"U0ELSE"}
     assert bot_tokens(Settings.from_env(bot_env)) == {}  # Bolt's own listener still ran: the tokens are gone
 
 
@@ -79,7 +84,7 @@ def test_files_bot_forget_purges_one_workspace(slack: SlackDriver, bot_env):
     assert f"slack:{TEAM}" in done.stdout and "30 file(s)" in done.stdout
     assert "still installed" in done.stdout  # the next sync would read it again: the admin is told
     assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
-    assert cache.subscribers("slack", OTHER, "C0ELSE") == {"U0ELSE"}
+    assert cache.workspace("slack", OTHER).reports().subscribers("C0ELSE") == {"U0ELSE"}
     unknown = cli(bot_env, "forget", "--workspace", "T0NOSUCH")
     assert unknown.returncode == 1 and "nothing is kept for T0NOSUCH" in unknown.stdout
 
@@ -108,13 +113,12 @@ def test_a_rocketchat_server_no_longer_configured_is_never_reported_on_and_is_fo
 
 
 def test_a_version_1_cache_is_migrated_to_presences(tmp_path):
-    path = tmp_path / "cache.sqlite"
+    path = tmp_path / CACHE_FILE
     conn = sqlite3.connect(path, isolation_level=None)
-    from bot.storage import cache as cache_module
+    from bot.storage.sqlite import schema
 
-    db = cache_module.sqlite_utils.Database(conn)
     conn.execute("create table schema_migrations (version integer primary key, applied real)")
-    cache_module._v1(db)
+    schema.cache_v1(conn)
     conn.execute("insert into schema_migrations values (1, 0)")
     conn.executemany(
         "insert into conversations values ('slack', 'T1', ?, ?, ?, '[]', ?, null)",
@@ -131,33 +135,34 @@ def test_a_version_1_cache_is_migrated_to_presences(tmp_path):
         ],
     )
     conn.close()
-    cache = FileCache(path)
-    assert cache.schema_version == len(cache_module.MIGRATIONS) >= 2
-    assert sorted(f["name"] for f in cache.files("slack", "T1")) == ["kept.pdf", "secret.pdf"]
-    assert cache.files("slack", "T1", conversation="G1")[0]["name"] == "secret.pdf"
-    state = {r["fid"]: r["seen_generation"] for r in cache.db.table("presences").rows}
+    cache = SQLiteStore(path)
+    assert cache.schema_version == len(schema.CACHE_MIGRATIONS) >= 2
+    ws = cache.workspace("slack", "T1")
+    assert sorted(f.name for f in ws.files()) == ["kept.pdf", "secret.pdf"]
+    assert ws.files(conversation="G1")[0].name == "secret.pdf"
+    with closing(sqlite3.connect(path)) as db:
+        state = dict(db.execute("select fid, seen_generation from presences").fetchall())
     assert sorted(state.values()) == [3, 3]  # generations carry over: no pass has to start again
 
 
 def test_the_weekly_job_keeps_thirteen_weeks_of_snapshots_and_ledger(slack: SlackDriver, bot_env):
     cache = used_workspace(slack, bot_env)
+    ws = cache.workspace("slack", TEAM)
     for week in ("2026-W33", "2026-W34", "2026-W35"):  # MONDAY_9 is in 2026-W48
-        cache.record_snapshot("slack", TEAM, DESIGN, week, file_count=1, total_bytes=1, by_type={})
-        cache.db.conn.execute(
-            "insert into report_ledger values ('slack', ?, ?, ?, ?, 'sent', 1, null, 0)", [TEAM, DESIGN, ANA, week]
-        )
+        ws.record_snapshot(week, conversation=DESIGN, file_count=1, total_bytes=1, by_type={})
+        assert ws.ledger.claim(LedgerKey(DESIGN, ANA, week))
+        ws.ledger.finish(LedgerKey(DESIGN, ANA, week), LedgerStatus.SENT, attempts=1)
     weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
-    weeks = {w for (w,) in cache.db.conn.execute("select week from snapshots union select week from report_ledger")}
+    with closing(sqlite3.connect(cache.path)) as db:
+        weeks = {w for (w,) in db.execute("select week from snapshots union select week from report_ledger")}
     assert weeks == {"2026-W35", "2026-W48"}  # 13 weeks back from W48 is W35; W33 and W34 are gone
 
 
 def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDriver, bot_env):
-    from bot.platforms.slack.workspace import INSTALLATIONS_FILE
-
     slack.authorize(ANA)
     cache = cache_of(bot_env)
     run_sync(Settings.from_env(bot_env), cache, RateLimiter())
-    holder = sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE, isolation_level=None)
+    holder = sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / SLACK_INSTALLATIONS_FILE, isolation_level=None)
     holder.execute("begin exclusive")  # another process is writing the installation store
     try:
         results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())
@@ -165,14 +170,13 @@ def test_a_locked_installation_file_is_not_taken_for_an_uninstall(slack: SlackDr
         holder.execute("rollback")
         holder.close()
     assert results["slack"].error  # the platform's sync failed this time, and says so
-    assert ("slack", TEAM) in cache.workspaces() and len(cache.files("slack", TEAM)) == 30  # nothing forgotten
+    # nothing forgotten
+    assert ("slack", TEAM) in cache.workspaces() and len(cache.workspace("slack", TEAM).files()) == 30
 
 
 def test_a_workspace_uninstalled_while_the_bot_was_down_is_forgotten_by_the_next_sync(slack: SlackDriver, bot_env):
-    from bot.platforms.slack.workspace import INSTALLATIONS_FILE
-
     cache = used_workspace(slack, bot_env)
-    with sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / INSTALLATIONS_FILE) as store:
+    with sqlite3.connect(Path(bot_env["FILES_BOT_DATA_DIR"]) / SLACK_INSTALLATIONS_FILE) as store:
         for table in ("slack_bots", "slack_installations"):  # what Bolt's own listener deletes on uninstall
             store.execute(f"delete from {table} where team_id = ?", [TEAM])
     results = run_sync(Settings.from_env(bot_env), cache, RateLimiter())

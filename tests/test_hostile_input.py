@@ -24,7 +24,7 @@ from bot.process.config import Settings
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
 from handlers import grammar, predicates
 from handlers.query import FileQuery
 from handlers.report_views import web_link
@@ -365,8 +365,9 @@ def _flood(url: str, visits: int) -> None:
 
 def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDriver, bot_env):
     from bot.platforms.slack.app import OAUTH_STATE_SECONDS
+    from bot.storage.sqlite import SLACK_OAUTH_STATES_FILE
 
-    database = Path(bot_env["FILES_BOT_DATA_DIR"]) / "slack-oauth-state.sqlite"
+    database = Path(bot_env["FILES_BOT_DATA_DIR"]) / SLACK_OAUTH_STATES_FILE
     _flood(f"{slack.bot_url}/slack/install", 100)
     assert _pending_states(database) == 100  # each may still come back from Slack's consent page
     with time_machine.travel(time.time() + OAUTH_STATE_SECONDS + 1, tick=True):
@@ -376,10 +377,10 @@ def test_a_flood_of_slack_install_visits_is_deleted_once_expired(slack: SlackDri
 
 
 def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
-    from bot.platforms.slack.oauth_state import BoundedSQLite3OAuthStateStore
+    from bot.storage.sqlite.slack import SlackOAuthStateStore
 
     database = tmp_path / "states.sqlite"
-    store = BoundedSQLite3OAuthStateStore(database=str(database), expiration_seconds=600, max_pending=20)
+    store = SlackOAuthStateStore(database=str(database), expiration_seconds=600, max_pending=20)
     states = [store.issue() for _ in range(50)]
     assert _pending_states(database) == 20
     assert not store.consume(states[0]) and not store.consume(states[-21])  # pushed out by the flood
@@ -392,10 +393,11 @@ def test_the_slack_state_store_keeps_the_newest_states_and_each_is_good_once(tmp
 
 
 def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expired(rc, rc_env):
-    from bot.platforms.rocketchat.tokens import STATE_SECONDS
+    from bot.platforms.rocketchat.oauth import STATE_SECONDS
+    from bot.storage.sqlite import ROCKETCHAT_TOKENS_FILE
     from tests.rocketchat_harness import ANA as RC_ANA
 
-    database = Path(rc_env["FILES_BOT_DATA_DIR"]) / "rocketchat-tokens.sqlite"
+    database = Path(rc_env["FILES_BOT_DATA_DIR"]) / ROCKETCHAT_TOKENS_FILE
     _flood(f"{rc.bot_url}/rocketchat/install", 100)
     assert _pending_states(database) == 100
     with time_machine.travel(time.time() + STATE_SECONDS + 1, tick=True):
@@ -405,10 +407,10 @@ def test_a_flood_of_rocketchat_install_visits_is_bounded_and_deleted_once_expire
 
 
 def test_the_rocketchat_state_store_keeps_the_newest_states_and_each_is_good_once(tmp_path):
-    from bot.platforms.rocketchat.tokens import TokenStore
+    from bot.storage.sqlite.tokens import SQLiteTokenStore
 
     database = tmp_path / "tokens.sqlite"
-    store = TokenStore(database, max_pending_states=20)
+    store = SQLiteTokenStore(database, state_seconds=600, max_pending_states=20)
     states = [store.issue_state() for _ in range(50)]
     assert _pending_states(database) == 20
     assert not store.consume_state(states[0]) and not store.consume_state(states[-21])
@@ -590,8 +592,9 @@ RC_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 
 def cached_links(env: dict[str, str]) -> set[str]:
     """The links the platform gave for the files (the only ones a report may contain), as they must appear."""
-    cache = FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
-    return {href for (link,) in cache.db.conn.execute("select link from files") if (href := web_link(link))}
+    cache = open_store(Path(env["FILES_BOT_DATA_DIR"]))
+    stored = [f for platform, ws in cache.workspaces() for f in cache.workspace(platform, ws).files()]
+    return {href for f in stored if (href := web_link(f.link))}
 
 
 def assert_slack_message_is_inert(message: dict, links: set[str], ids: set[str]) -> None:
@@ -645,7 +648,7 @@ def hostile_slack(fake_slack, request):
 def test_slack_reports_keep_hostile_names_inert(slack: SlackDriver, bot_env, hostile_slack):
     name = hostile_slack
     slack.authorize(ANA)
-    cache = FileCache(Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(bot_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(bot_env), cache, RateLimiter())
     links = cached_links(bot_env)
     _, url = slack.command(BEN, DESIGN, "report")
@@ -691,7 +694,7 @@ def test_rocketchat_reports_keep_hostile_names_inert(rc, rc_env, hostile_rc):
     from tests.rocketchat_harness import DESIGN as RC_DESIGN
 
     name = hostile_rc
-    cache = FileCache(Path(rc_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(rc_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(rc_env), cache, RateLimiter())
     links = cached_links(rc_env)
     on_demand = rc.command(RC_ANA, RC_DESIGN, "report")

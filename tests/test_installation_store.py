@@ -1,4 +1,4 @@
-"""The Slack installation store remembers lookups (bot/platforms/slack/stores.py): per user, never across users, and
+"""The Slack installation store remembers lookups (bot/storage/sqlite/slack.py): per user, never across users, and
 never past a write. Real SQLite files."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.platforms.slack.stores import ThreadLocalSQLite3InstallationStore
+from bot.storage.sqlite.slack import SlackInstallationStore
 
 TEAM = "T0ACME"
 
@@ -27,11 +27,11 @@ def installation(user_id: str, user_token: str, bot_token: str = "xoxb-bot") -> 
     )
 
 
-def store(path: Path) -> ThreadLocalSQLite3InstallationStore:
-    return ThreadLocalSQLite3InstallationStore(database=str(path), client_id="cid")
+def store(path: Path) -> SlackInstallationStore:
+    return SlackInstallationStore(database=str(path), client_id="cid")
 
 
-def user_token(s: ThreadLocalSQLite3InstallationStore, user_id: str) -> str | None:
+def user_token(s: SlackInstallationStore, user_id: str) -> str | None:
     found = s.find_installation(enterprise_id=None, team_id=TEAM, user_id=user_id)
     return found.user_token if found is not None and found.user_id == user_id else None
 

@@ -15,8 +15,8 @@ from bot.process.config import Settings
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
-from bot.storage.ledger import Ledger
+from bot.storage import open_store
+from bot.storage.interface import Store
 from handlers.report_command import NOT_TRACKED
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET, TEAM
 from tests.log_capture import captured_logs
@@ -27,8 +27,8 @@ MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SORRY = "Sorry"
 
 
-def cache_of(env: dict[str, str]) -> FileCache:
-    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def cache_of(env: dict[str, str]) -> Store:
+    return open_store(Path(env["FILES_BOT_DATA_DIR"]))
 
 
 def sync(env: dict[str, str], *, full: bool = False) -> dict:
@@ -73,11 +73,10 @@ def test_the_sync_marks_a_conversation_the_bot_left_and_its_files_stop_counting(
     slack.fake.workspaces[TEAM].conversations[SECRET].members.discard(slack.fake.bot_user_id(TEAM))
     result = sync(bot_env)[f"slack:{TEAM}"]
     assert result.lost == 1
-    cache = cache_of(bot_env)
-    [row] = [r for r in cache.conversations("slack", TEAM) if r["id"] == SECRET]
-    assert row["bot_member"] == 0
-    assert cache.sync_state("slack", TEAM, SECRET).watermark is None  # invited back: a full pass again
-    assert not any(f["name"].startswith("secret-plan") for f in cache.files("slack", TEAM))
+    cache = cache_of(bot_env).workspace("slack", TEAM)
+    assert SECRET in {c.id for c in cache.left_conversations()} and SECRET not in {c.id for c in cache.conversations()}
+    assert cache.sync_state(SECRET).watermark is None  # invited back: a full pass again
+    assert not any(f.name.startswith("secret-plan") for f in cache.files())
     admin = ask(slack, ANA, GENERAL, "admin report")
     assert SECRET not in admin and "private conversations" not in admin
     assert "*Files*\n30\n" in admin  # #general's 25 and #design's 5 only
@@ -99,7 +98,7 @@ def test_an_archived_or_deleted_channel_is_no_longer_tracked(slack: SlackDriver,
         del conversations[DESIGN]
     assert sync(bot_env)[f"slack:{TEAM}"].lost == 1
     assert ask(slack, BEN, DESIGN, "report").splitlines()[0] == NOT_TRACKED
-    assert "mockups.zip" not in " ".join(f["name"] for f in cache_of(bot_env).files("slack", TEAM))
+    assert "mockups.zip" not in " ".join(f.name for f in cache_of(bot_env).workspace("slack", TEAM).files())
 
 
 def test_one_failing_conversation_does_not_stop_the_sync_of_the_others(slack: SlackDriver, bot_env):
@@ -110,7 +109,7 @@ def test_one_failing_conversation_does_not_stop_the_sync_of_the_others(slack: Sl
     with captured_logs(20) as log:
         result = sync(bot_env)[f"slack:{TEAM}"]
     assert result.failed == [GENERAL]
-    assert "mockups.zip" in " ".join(f["name"] for f in cache_of(bot_env).files("slack", TEAM))  # #design went on
+    assert "mockups.zip" in " ".join(f.name for f in cache_of(bot_env).workspace("slack", TEAM).files())  # went on
     assert failures("sync", "slack", "conversation") == before + 1
     assert GENERAL in log.getvalue()
     assert sync(bot_env)[f"slack:{TEAM}"].failed == []  # and the next run catches up
@@ -129,8 +128,9 @@ def test_the_weekly_job_on_both_platforms_survives_a_lost_private_group(slack: S
     assert summary.failures == [] and summary.failed == 0
     assert len(slack.fake.messages) == 3  # Slack's reports went out (Rocket.Chat runs first)
     # The group's owner gets no report of a group the bot can no longer see: skipped, not failed.
-    [row] = Ledger(cache_of(env)).rows(platform="rocketchat", conversation=RC_SECRET)
-    assert row["status"] == "skipped"
+    [(_, server)] = [key for key in cache_of(env).workspaces() if key[0] == "rocketchat"]
+    [row] = [r for r in cache_of(env).workspace("rocketchat", server).ledger.entries() if r.conversation == RC_SECRET]
+    assert row.status == "skipped"
     rc_admin = [readable(m) for m in fake_rc.messages if "Workspace storage report" in readable(m)]
     assert rc_admin and "secret-plan" not in rc_admin[0] and "#secret" not in rc_admin[0]
 

@@ -19,7 +19,8 @@ from bot.sandbox.emulators.slack_api import File
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
+from bot.storage.interface import Store
 from tests.conftest import ANA, BEN, CAT, DAY, DM, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
@@ -29,8 +30,8 @@ ROADMAP_ID = "F0ROADMAP1"
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def cache_of(env: dict[str, str]) -> FileCache:
-    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def cache_of(env: dict[str, str]) -> Store:
+    return open_store(Path(env["FILES_BOT_DATA_DIR"]))
 
 
 def sync(env: dict[str, str], *, full: bool = False) -> None:
@@ -102,7 +103,8 @@ def test_the_weekly_dm_of_the_public_channel_no_longer_names_it(slack: SlackDriv
     roadmap = shared_in_general_and_secret(slack, created=int(time.time()) - 40 * DAY)
     slack.authorize(ANA)
     sync(bot_env)
-    cache_of(bot_env).subscribe("slack", TEAM, GENERAL, CAT, on=True)  # CAT reads #general's weekly report
+    # CAT reads #general's weekly report
+    cache_of(bot_env).workspace("slack", TEAM).reports().subscribe(GENERAL, CAT, on=True)
     roadmap.conversations.remove(GENERAL)
     sync(bot_env, full=True)
     weekly.run(cache_of(bot_env), jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
@@ -134,14 +136,13 @@ def test_an_unshared_event_for_an_unknown_file_or_without_a_channel_changes_noth
 
 
 def test_the_workspace_trend_counts_a_file_in_two_conversations_once(slack: SlackDriver, bot_env):
-    from bot.storage.report_data import CacheReportData
-
     roadmap = shared_in_general_and_secret(slack, created=int(time.time()) - 3 * DAY)
     slack.authorize(ANA)
     sync(bot_env)
     cache = cache_of(bot_env)
     weekly.run(cache, jobs.couriers(Settings.from_env(bot_env)), now=MONDAY_9, sleep=lambda _: None)
-    _, total = CacheReportData(cache, "slack", TEAM).file_totals()
+    data = cache.workspace("slack", TEAM).reports()
+    _, total = data.file_totals()
     assert total == sum(f.size for f in slack.fake.workspaces[TEAM].files if f.conversations != [DM])
-    assert cache.trend("slack", TEAM)[-1] == ("2026-W48", total)  # the chart's last point is the report's total
-    assert sum(cache.snapshot_bytes("slack", TEAM, "2026-W48").values()) == total + roadmap.size
+    assert data.trend()[-1] == ("2026-W48", total)  # the chart's last point is the report's total
+    assert sum(data.previous_bytes("2026-W48").values()) == total + roadmap.size

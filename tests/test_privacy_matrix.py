@@ -22,7 +22,7 @@ from bot.sandbox.emulators.slack_api import File
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
 from handlers.cards import size
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BASE_TS, BEN, CAT, DAY, DESIGN, DM, GENERAL, SECRET, TEAM
@@ -85,12 +85,12 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
     ws.files.extend(added)
     for user in (ANA, BEN, CAT):
         slack.authorize(user)
-    cache = FileCache(Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(bot_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(bot_env), cache, RateLimiter())
     moved.conversations.remove(GENERAL)  # removed from #general, still in #secret
     unshared = {"type": "file_unshared", "file_id": moved.id, "file": {"id": moved.id}, "channel_id": GENERAL}
     assert slack.event({**unshared, "user_id": ANA, "event_ts": "1.2"}).status_code == 200
-    cache.subscribe("slack", TEAM, GENERAL, CAT, on=True)  # CAT gets #general's weekly report
+    cache.workspace("slack", TEAM).reports().subscribe(GENERAL, CAT, on=True)  # CAT gets #general's weekly report
     codec = StateCodec(SIGNING_SECRET, purpose="slack")
     pairs = checks = 0
     for user in (ANA, BEN, CAT):
@@ -175,7 +175,7 @@ def test_rocketchat_privacy_matrix(rc, rc_env, fake_rc, capsys):
     fake_rc.rooms[RS].members.add(ADMIN)  # the bot account is in the private group: reports have it
     fake_rc.users[RC_CAT].roles.append("admin")  # an admin who is not in the group
     fake_rc.files.append(RoomFile("rcBenStash01", "ben-stash.mov", RS, RB, STASH_BYTES, "video/quicktime", 1.78e9))
-    cache = FileCache(Path(rc_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(rc_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(rc_env), cache, RateLimiter())
     for user in (RA, RB, RC_CAT):
         rc.authorize(user)

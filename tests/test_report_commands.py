@@ -7,15 +7,16 @@ from pathlib import Path
 from bot.process.config import Settings
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
+from bot.storage.interface import Store
 from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
 
 
-def cache_of(env: dict[str, str]) -> FileCache:
-    return FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def cache_of(env: dict[str, str]) -> Store:
+    return open_store(Path(env["FILES_BOT_DATA_DIR"]))
 
 
 def ask(slack: SlackDriver, user: str, channel: str, text: str) -> str:
@@ -31,7 +32,7 @@ def test_slack_report_commands(slack: SlackDriver, bot_env):
     assert NOT_TRACKED in ask(slack, CAT, SECRET, "report")  # the bot isn't in #secret
     assert NOT_OWNER in ask(slack, CAT, DESIGN, "report weekly on")
     assert f"you'll get <#{DESIGN}>'s storage report every week" in ask(slack, BEN, DESIGN, "report weekly on")
-    assert cache_of(bot_env).subscribers("slack", TEAM, DESIGN) == {BEN}  # BEN created #design
+    assert cache_of(bot_env).workspace("slack", TEAM).reports().subscribers(DESIGN) == {BEN}  # BEN created #design
     assert "no more weekly" in ask(slack, ANA, DESIGN, "report weekly off")  # ANA is an admin
     assert NOT_ADMIN in ask(slack, BEN, GENERAL, "admin report")
     assert "Workspace storage report" in ask(slack, ANA, GENERAL, "admin report")

@@ -23,9 +23,11 @@ from bot.process.config import Settings
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
+from bot.storage.interface import Store
+from handlers.records import Conversation, StoredFile
 from handlers.report_views import CHART_UNAVAILABLE, Chart, admin_view, channel_view
-from handlers.reports import PRIVATE_OTHER, AdminReport, CachedFile, ChannelReport, ConversationFacts
+from handlers.reports import PRIVATE_OTHER, AdminReport, ChannelReport
 from tests.conftest import ANA, CAT, DESIGN, GENERAL, TEAM
 from tests.readable import readable, text_objects
 from tests.rocketchat_harness import APP_SECRET
@@ -48,8 +50,8 @@ def assert_valid_block_kit(message: dict[str, Any]) -> None:
         assert len(block.get("elements") or []) <= 10
 
 
-def synced(env: dict[str, str]) -> FileCache:
-    cache = FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def synced(env: dict[str, str]) -> Store:
+    cache = open_store(Path(env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(env), cache, RateLimiter())
     return cache
 
@@ -84,13 +86,13 @@ def test_slack_reports_stay_within_block_kit_limits_whatever_the_data():
     """Names and links of any length, every kind, hundreds of conversations: still one valid message."""
     long_name, long_link = "x" * 5_000 + ".pdf", "https://files.example/" + "a" * 4_000
     files = [
-        CachedFile(f"F{n}", long_name, 10**9, "pdfs", "C1", f"U{n}", MONDAY_9 - timedelta(days=400), long_link)
+        StoredFile(f"F{n}", long_name, 10**9, "pdfs", f"U{n}", MONDAY_9 - timedelta(days=400), long_link)
         for n in range(10)
     ]
     kinds = {kind: (n + 1, 10**6 * (n + 1)) for n, kind in enumerate((*KINDS, "other"))}
-    conv = ConversationFacts("C1", "c" * 2_000, private=False)
+    conv = Conversation("C1", "c" * 2_000, private=False)
     channel = ChannelReport(conv, "2026-W48", 10, 10**10, 10**9, kinds, files, files)
-    convs = [ConversationFacts(f"C{n}", "n" * 500, private=n % 2 == 0) for n in range(500)]
+    convs = [Conversation(f"C{n}", "n" * 500, private=n % 2 == 0) for n in range(500)]
     admin = AdminReport(
         week="2026-W48",
         file_count=10**6,

@@ -12,18 +12,19 @@ import time_machine
 
 from bot.services import chart as charts
 from bot.services.report_preview import as_text, preview
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage import open_store
+from bot.storage.interface import ReportStore
+from handlers import records
 from handlers.cards import size
 from handlers.report_views import Chart, Conversation, PrivateConversations, admin_view, channel_view
-from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report, build_channel_report, iso_week
+from handlers.reports import PRIVATE_OTHER, build_admin_report, build_channel_report, iso_week
 from handlers.source import FileInfo
 from tests.conftest import ANA
 from tests.slack_harness import SlackDriver
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-DESIGN = ConversationFacts("C1", "design", private=False)
-SECRET = ConversationFacts("G1", "secret", private=True)
+DESIGN = records.Conversation("C1", "design", private=False)
+SECRET = records.Conversation("G1", "secret", private=True)
 MIMES = {"pdfs": "application/pdf", "video": "video/mp4"}
 
 
@@ -44,12 +45,12 @@ def f(fid: str, size: int, *, days_old: int, conv: str = "C1", kind: str = "pdfs
     return conv, info
 
 
-def stats(tmp_path: Path, *files: tuple) -> CacheReportData:
+def stats(tmp_path: Path, *files: tuple) -> ReportStore:
     """Report aggregates over a real cache holding `files` (SQL, as in production)."""
-    cache = FileCache(tmp_path / "cache.sqlite")
+    cache = open_store(tmp_path).workspace("slack", "T1")
     for conv, info in files:
-        cache.save_files("slack", "T1", conv, [info], generation=1, now=NOW.timestamp())
-    return CacheReportData(cache, "slack", "T1")
+        cache.save_files(conv, [info], generation=1, now=NOW.timestamp())
+    return cache.reports()
 
 
 def test_channel_report_totals_growth_types_largest_and_cleanup(tmp_path):
@@ -73,7 +74,7 @@ def test_channel_report_totals_growth_types_largest_and_cleanup(tmp_path):
 
 def test_deleted_files_are_not_counted(tmp_path):
     data = stats(tmp_path, f("kept", 10, days_old=1), f("gone", 99, days_old=1))
-    data._cache.delete_file("slack", "T1", "gone")
+    open_store(tmp_path).workspace("slack", "T1").delete_file("gone")
     assert build_channel_report(DESIGN, data, week="w", previous_bytes=None, now=NOW).bytes == 10
 
 
@@ -124,13 +125,11 @@ def test_dry_run_after_a_sync_prints_reports_and_writes_the_chart(slack: SlackDr
     from bot.services.sync_runner import run_sync
 
     slack.authorize(ANA)
-    cache = FileCache(Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(bot_env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(bot_env), cache, RateLimiter())
-    cache.record_snapshot(
-        "slack",
-        "T0ACME",
-        "C0DESIGN",
+    cache.workspace("slack", "T0ACME").record_snapshot(
         iso_week((NOW - timedelta(days=7)).date()),
+        conversation="C0DESIGN",
         file_count=3,
         total_bytes=100_000_000,
         by_type={},
@@ -163,7 +162,7 @@ def test_the_weekly_dm_the_on_demand_report_and_the_dry_run_show_the_same_trend(
     from tests.rocketchat_harness import DESIGN as RC_DESIGN
 
     fake_rc.rooms[RC_DESIGN].members.add(ADMIN)  # the bot account is in #general and #design
-    cache = FileCache(Path(rc_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+    cache = open_store(Path(rc_env["FILES_BOT_DATA_DIR"]))
     links = ChartLinks(APP_SECRET, rc.bot_url)
 
     def trend_of(message: dict) -> tuple[tuple[str, int], ...]:
@@ -174,16 +173,18 @@ def test_the_weekly_dm_the_on_demand_report_and_the_dry_run_show_the_same_trend(
         run_sync(Settings.from_env(rc_env), cache, RateLimiter())
         [(_, ws)] = cache.workspaces()
         for week in range(36, 48):  # W36 is one week too many for a 12-week chart
-            cache.record_snapshot(
-                "rocketchat", ws, RC_DESIGN, f"2026-W{week}", file_count=1, total_bytes=week, by_type={}
+            cache.workspace("rocketchat", ws).record_snapshot(
+                f"2026-W{week}", conversation=RC_DESIGN, file_count=1, total_bytes=week, by_type={}
             )
-        cache.record_snapshot("rocketchat", ws, RC_DESIGN, "2026-W48", file_count=1, total_bytes=1, by_type={})  # stale
+        cache.workspace("rocketchat", ws).record_snapshot(  # stale
+            "2026-W48", conversation=RC_DESIGN, file_count=1, total_bytes=1, by_type={}
+        )
         dry_run = preview(cache, workspace=None, conversation=None, chart_dir=tmp_path, now=NOW)
         on_demand = trend_of(rc.command(ADMIN, RC_DESIGN, "admin report"))
         settings = Settings.from_env({**rc_env, "FILES_BOT_PUBLIC_URL": rc.bot_url})
         weekly.run(cache, jobs.couriers(settings), now=NOW, sleep=lambda _: None)
     [admin_dm] = [m for m in fake_rc.messages if m["text"].startswith("Workspace storage report")]
-    live = sum(total for _, total in CacheReportData(cache, "rocketchat", ws).totals().values())
+    live = sum(total for _, total in cache.workspace("rocketchat", ws).reports().totals().values())
     expected = (*((f"2026-W{week}", week) for week in range(37, 48)), ("2026-W48", live))
     assert on_demand == trend_of(admin_dm) == expected
     assert "Storage, last 12 weeks: " + " · ".join(f"{w} {size(b)}" for w, b in expected) in dry_run

@@ -16,7 +16,7 @@ from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room
 from bot.services import ratelimit
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
+from bot.storage import open_store
 from tests.clocks import ManualClock
 from tests.rocketchat_harness import ADMIN, ANA, APP_SECRET, BASE, BEN, CAT, GENERAL, BridgeDriver, names
 from tests.slack_harness import running_bot
@@ -95,7 +95,7 @@ def test_a_walk_looks_first_where_the_cache_knows_files_are(rc, fake_rc, rc_env)
     fake_rc.rooms[rooms[37]].members.add(ADMIN)  # the bot is in one of them, the only one with a file
     fake_rc.files.append(File("rcFarFile001", "far-away.pdf", rooms[37], ANA, 5_000, "application/pdf", BASE))
     data = Path(rc_env["FILES_BOT_DATA_DIR"])
-    run_sync(Settings.from_env(rc_env), FileCache(data / "cache.sqlite"), ratelimit.shared())
+    run_sync(Settings.from_env(rc_env), open_store(data), ratelimit.shared())
     rc.authorize(ANA)
     answer = rc.command(ANA, GENERAL, "everywhere pdfs")
     assert "far-away.pdf" in names(answer)  # found although the walk reads only 10 of ANA's 44 rooms
@@ -122,7 +122,7 @@ def test_the_sync_never_takes_the_calls_people_need(fake_rc, rc_env, tmp_path):
     fake_rc.rate_limiter.clock = clock
     ratelimit._shared = limiter = RateLimiter(clock=clock, sleep=clock.sleep)
     settings = Settings.from_env(rc_env)
-    cache = FileCache(tmp_path / "sync-cache.sqlite")
+    cache = open_store(tmp_path / "sync")
     with running_bot(rc_env) as url:
         rc = BridgeDriver(bot_url=url, fake=fake_rc, secret=APP_SECRET)
         for person in PEOPLE:
@@ -142,6 +142,7 @@ def test_the_sync_never_takes_the_calls_people_need(fake_rc, rc_env, tmp_path):
             sync.join(timeout=0.1)
     assert fake_rc.rate_limiter.refused == 0
     server = urlparse(settings.rocketchat_url or "").netloc
-    rooms = [row["id"] for row in cache.conversations("rocketchat", server)]
-    synced = {room for room in rooms if cache.files("rocketchat", server, conversation=room)}
+    kept = cache.workspace("rocketchat", server)
+    rooms = [c.id for c in kept.conversations() + kept.left_conversations()]
+    synced = {room for room in rooms if kept.files(conversation=room)}
     assert synced == {GENERAL, *(f"rcSync{n:04d}" for n in range(12))}

@@ -91,18 +91,19 @@ def hostile_report_answer() -> dict:
     from urllib.parse import quote
 
     from bot.platforms.rocketchat import render
+    from handlers.records import Conversation, StoredFile
     from handlers.report_views import channel_view
-    from handlers.reports import CachedFile, ChannelReport, ConversationFacts
+    from handlers.reports import ChannelReport
     from tests.test_hostile_input import HOSTILE
 
     created = datetime(2026, 1, 5, tzinfo=UTC)
     files = [
         # Rocket.Chat's file URLs carry the name, encodeURI'd: `(`, `)`, `[`… left as they are.
-        CachedFile(f"rcF{n}", name, 10**8 - n, "pdfs", "rcD", "rcU", created,
+        StoredFile(f"rcF{n}", name, 10**8 - n, "pdfs", "rcU", created,
                    f"http://chat.example/file-upload/rcF{n}/{quote(name, safe=';,/?:@&=+$-_.!~*()#[]')}")
         for n, name in enumerate(HOSTILE)
     ]  # fmt: skip
-    conv = ConversationFacts("rcD", HOSTILE[-1], private=False)
+    conv = Conversation("rcD", HOSTILE[-1], private=False)
     report = ChannelReport(conv, "2026-W48", 5, 5 * 10**8, None, {"pdfs": (5, 5 * 10**8)}, files, files)
     return render.report(channel_view(report), lambda _user: HOSTILE[3], None)
 

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from bot.platforms.rocketchat import render
 from handlers.cards import Notice
+from handlers.records import Conversation, StoredFile
 from handlers.report_views import channel_view
-from handlers.reports import CachedFile, ChannelReport, ConversationFacts
+from handlers.reports import ChannelReport
 from handlers.source import SourceQuery
 from tests.rocketchat_app_build import APP
 from tests.rocketchat_reply_kinds import Answer, file_row, listing, reply_kinds
@@ -70,8 +71,8 @@ def hypothesis_answers(count: int) -> dict[str, Answer]:
     def draw(file_name: str, user: str, room: str, link: str) -> None:
         page = listing(SourceQuery(conversation_id="R1"), rows=[file_row(1, file_name, link=link)], pages=2)
         drawn[f"hypothesis {len(drawn)}"] = render.render(page, lambda _: room, lambda _: user)
-        files = [CachedFile("F1", file_name, 1, "pdfs", "R1", "U1", datetime(2020, 1, 1, tzinfo=UTC), link)]
-        report = ChannelReport(ConversationFacts("R1", room, private=False), "2026-W48", 1, 1, None, {}, files, files)
+        files = [StoredFile("F1", file_name, 1, "pdfs", "U1", datetime(2020, 1, 1, tzinfo=UTC), link)]
+        report = ChannelReport(Conversation("R1", room, private=False), "2026-W48", 1, 1, None, {}, files, files)
         drawn[f"hypothesis {len(drawn)}"] = render.report(channel_view(report), lambda _: user, None)
 
     draw()

@@ -17,8 +17,9 @@ from bot.process.config import Settings
 from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
-from bot.storage.cache import FileCache
-from bot.storage.ledger import Ledger
+from bot.storage import open_store
+from bot.storage.interface import Store
+from bot.storage.sqlite import SCHEDULER_FILE
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver
@@ -26,13 +27,13 @@ from tests.slack_harness import SlackDriver
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def synced(env: dict[str, str]) -> FileCache:
-    cache = FileCache(Path(env["FILES_BOT_DATA_DIR"]) / "cache.sqlite")
+def synced(env: dict[str, str]) -> Store:
+    cache = open_store(Path(env["FILES_BOT_DATA_DIR"]))
     run_sync(Settings.from_env(env), cache, RateLimiter())
     return cache
 
 
-def deliver(env: dict[str, str], cache: FileCache, now: datetime = MONDAY_9) -> weekly.Summary:
+def deliver(env: dict[str, str], cache: Store, now: datetime = MONDAY_9) -> weekly.Summary:
     return weekly.run(cache, jobs.couriers(Settings.from_env(env)), now=now, sleep=lambda _: None)
 
 
@@ -59,8 +60,8 @@ def test_owners_get_their_channel_report_and_admins_the_workspace_report_with_ch
     assert upload["channel_id"] is None and upload["bytes"][:4] == b"\x89PNG"
     [admin_report] = [m for m in slack.fake.messages if "Workspace storage report" in m["text"]]
     assert [i["slack_file"] for i in images(admin_report)] == [{"id": chart_id}]
-    statuses = {(r["conversation"], r["recipient"]): r["status"] for r in Ledger(cache).rows()}
-    assert statuses == {(GENERAL, ANA): "sent", (DESIGN, BEN): "sent", ("*workspace*", ANA): "sent"}
+    statuses = {(r.conversation, r.recipient): r.status for r in cache.workspace("slack", TEAM).ledger.entries()}
+    assert statuses == {(GENERAL, ANA): "sent", (DESIGN, BEN): "sent", (None, ANA): "sent"}
 
 
 def test_the_same_week_is_never_sent_twice(slack: SlackDriver, bot_env):
@@ -75,11 +76,11 @@ def test_the_same_week_is_never_sent_twice(slack: SlackDriver, bot_env):
 def test_subscribers_are_rechecked_for_membership_at_send_time(slack: SlackDriver, bot_env):
     slack.authorize(ANA)
     cache = synced(bot_env)
-    cache.subscribe("slack", TEAM, DESIGN, CAT, on=True)  # CAT subscribed, but is not in #design
+    cache.workspace("slack", TEAM).reports().subscribe(DESIGN, CAT, on=True)  # CAT subscribed, but is not in #design
     summary = deliver(bot_env, cache)
     assert summary.skipped == 1 and texts_to(slack, CAT) == []
-    [row] = Ledger(cache).rows(recipient=CAT)
-    assert row["status"] == "skipped" and "no longer a member" in row["last_error"]
+    [row] = [r for r in cache.workspace("slack", TEAM).ledger.entries() if r.recipient == CAT]
+    assert row.status == "skipped" and "no longer a member" in (row.last_error or "")
 
 
 def test_a_failed_send_is_retried_then_recorded_without_blocking_others(slack: SlackDriver, bot_env):
@@ -90,8 +91,8 @@ def test_a_failed_send_is_retried_then_recorded_without_blocking_others(slack: S
     slack.fake.inject("chat.postMessage", 503, body="<html>busy</html>", times=6)
     summary = deliver(bot_env, cache)
     assert summary.failed == 1 and summary.sent == 2
-    [row] = Ledger(cache).rows(recipient=BEN)
-    assert row["status"] == "failed" and row["attempts"] == 3 and "Slack" in row["last_error"]
+    [row] = [r for r in cache.workspace("slack", TEAM).ledger.entries() if r.recipient == BEN]
+    assert row.status == "failed" and row.attempts == 3 and "Slack" in (row.last_error or "")
 
 
 def test_private_channels_are_aggregates_for_admins_who_are_not_members(slack: SlackDriver, bot_env):
@@ -182,12 +183,12 @@ def test_two_processes_running_the_job_at_once_send_each_report_once(slack: Slac
 
     slack.authorize(ANA)
     synced(bot_env)
-    path = Path(bot_env["FILES_BOT_DATA_DIR"]) / "cache.sqlite"
+    data_dir = Path(bot_env["FILES_BOT_DATA_DIR"])
     summaries: list[weekly.Summary] = []
     start = threading.Barrier(2)
 
     def process() -> None:
-        cache = FileCache(path)  # its own connection, as another process would have
+        cache = open_store(data_dir)  # its own connection, as another process would have
         start.wait()
         summaries.append(deliver(bot_env, cache))
 
@@ -223,7 +224,7 @@ def test_scheduler_keeps_sync_reconcile_and_reports_jobs(tmp_path):
         assert str(report.next_run_time.tzinfo) == "Europe/Paris"
     finally:
         first.shutdown()
-    assert (tmp_path / "scheduler.sqlite").exists()
+    assert (tmp_path / SCHEDULER_FILE).exists()
     changed = scheduling.build(Settings.from_env({"FILES_BOT_DATA_DIR": str(tmp_path)}))  # schedule changed
     try:
         assert changed.get_job(scheduling.REPORTS_JOB).next_run_time.weekday() == 0
@@ -242,7 +243,7 @@ def test_jobs_stored_under_a_function_path_that_has_moved_keep_their_next_run(tm
     from bot.process import scheduler as scheduling
 
     settings = Settings.from_env({"FILES_BOT_DATA_DIR": str(tmp_path)})
-    store = tmp_path / "scheduler.sqlite"
+    store = tmp_path / SCHEDULER_FILE
     due = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), tick=False):
         old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{store}")})

@@ -6,7 +6,6 @@ import argparse
 import logging
 import os
 import signal
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -86,10 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if all(c.ok for c in checks) else 1
     if args.command == "report":
         from bot.services.report_preview import preview
-        from bot.storage.cache import FileCache
+        from bot.storage import open_store
 
-        cache = FileCache(settings.data_dir / "cache.sqlite")
-        print(preview(cache, workspace=args.workspace, conversation=args.conversation, chart_dir=Path(args.chart_dir)))
+        store = open_store(settings.data_dir)
+        print(preview(store, workspace=args.workspace, conversation=args.conversation, chart_dir=Path(args.chart_dir)))
         return 0
     return 2
 
@@ -98,18 +97,19 @@ def _sync(settings: Settings, *, full: bool) -> int:
     from bot.services.ratelimit import RateLimiter
     from bot.services.sync import describe
     from bot.services.sync_runner import run_sync
-    from bot.storage.cache import FileCache
+    from bot.storage import open_store
+    from bot.storage.model import StorageUnavailable
     from handlers.errors import SourceError
 
     logs.configure(settings.log_level, settings.log_format)
-    cache = FileCache(settings.data_dir / "cache.sqlite")
+    store = open_store(settings.data_dir)
     try:
-        results = run_sync(settings, cache, RateLimiter(), full=full)
+        results = run_sync(settings, store, RateLimiter(), full=full)
     except SourceError as error:
         # Everything synced so far is committed, with the cursor to resume from.
         print(f"sync stopped: {error}; run it again to resume where it stopped")
         return 1
-    except sqlite3.OperationalError as error:  # the cache is locked by another process, or the disk is full
+    except StorageUnavailable as error:  # the cache is locked by another process, or the disk is full
         print(
             f"sync stopped: the cache could not be written ({error}); nothing half-written was kept — "
             "free some space or wait for the other process, then run it again"
@@ -124,19 +124,19 @@ def _sync(settings: Settings, *, full: bool) -> int:
 
 
 def _forget(settings: Settings, workspace: str) -> int:
-    from bot.storage.cache import FileCache
+    from bot.storage import open_store
 
-    cache = FileCache(settings.data_dir / "cache.sqlite")
-    platforms = [p for p, w in cache.workspaces() if w == workspace]
+    store = open_store(settings.data_dir)
+    platforms = [p for p, w in store.workspaces() if w == workspace]
     if not platforms:
-        print(f"nothing is kept for {workspace} (known: {', '.join(w for _, w in cache.workspaces()) or 'none'})")
+        print(f"nothing is kept for {workspace} (known: {', '.join(w for _, w in store.workspaces()) or 'none'})")
         return 1
     for platform in platforms:
-        deleted = cache.forget_workspace(platform, workspace)
+        deleted = store.workspace(platform, workspace).forget()
         print(
-            f"{platform}:{workspace}: deleted {deleted['files']} file(s), {deleted['conversations']} "
-            f"conversation(s), {deleted['subscriptions']} subscription(s), {deleted['report_ledger']} report "
-            f"record(s) and {deleted['snapshots']} weekly snapshot(s)"
+            f"{platform}:{workspace}: deleted {deleted.files} file(s), {deleted.conversations} "
+            f"conversation(s), {deleted.subscriptions} subscription(s), {deleted.reports} report "
+            f"record(s) and {deleted.snapshots} weekly snapshot(s)"
         )
         if _still_served(settings, platform, workspace):
             print(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
+from bot.storage.model import StorageUnavailable
 from handlers.cards import Notice
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def safe_reply(work: Callable[[], T]) -> T | Notice:
     """`work()`, or a short apology: details go to the log only (never to the user)."""
     try:
         return work()
-    except sqlite3.OperationalError as error:  # the cache is locked by another process, or the disk is full
+    except StorageUnavailable as error:  # the cache is locked by another process, or the disk is full
         log.error("cache unavailable: %s", error)
         return Notice(STORAGE_BUSY)
     except Exception:

@@ -11,16 +11,15 @@ that no report goes out twice, even if a job fires twice or two processes run.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import undefined
-from sqlalchemy import select
 
+from bot import storage
 from bot.process.config import Settings
+from bot.storage.jobs import stored_next_run
 
 REPORTS_JOB = "weekly-reports"
 SYNC_JOB = "sync"
@@ -32,8 +31,7 @@ SYNC_EVERY_MINUTES = 60
 
 def build(settings: Settings) -> BackgroundScheduler:
     """A started scheduler with both jobs in place."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SQLAlchemyJobStore(url=f"sqlite:///{settings.data_dir / 'scheduler.sqlite'}")
+    store = storage.backend(settings.data_dir).job_store()
     scheduler = BackgroundScheduler(
         jobstores={"default": store},
         timezone=settings.timezone,
@@ -67,7 +65,7 @@ def _ensure(
     except LookupError:
         # Stored by an earlier version, under a function path that has moved (APScheduler can't import it):
         # the same job at the new path, due when the old one was, so a run missed during an upgrade isn't lost.
-        due = _stored_next_run(store, job_id)
+        due = stored_next_run(store, job_id)
         scheduler.remove_job(job_id)
         scheduler.add_job(func, trigger, id=job_id, name=job_id, next_run_time=due or undefined)
         return
@@ -75,10 +73,3 @@ def _ensure(
         scheduler.add_job(func, trigger, id=job_id, name=job_id)
     elif str(job.trigger) != str(trigger):
         scheduler.reschedule_job(job_id, trigger=trigger)
-
-
-def _stored_next_run(store: SQLAlchemyJobStore, job_id: str) -> datetime | None:
-    """A stored job's next run time, read from its row (the job itself can't be loaded)."""
-    with store.engine.begin() as connection:
-        timestamp = connection.execute(select(store.jobs_t.c.next_run_time).where(store.jobs_t.c.id == job_id)).scalar()
-    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)

@@ -27,7 +27,7 @@ from bot.process.ack_priority import AckPriority
 from bot.process.admission import Admission
 from bot.process.config import Settings
 from bot.services import ratelimit
-from bot.storage.cache import FileCache
+from bot.storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     platforms = settings.platforms
 
-    cache = FileCache(settings.data_dir / "cache.sqlite")
+    cache = open_store(settings.data_dir)
     limiter = ratelimit.shared()  # one per process: /files and the scheduled sync share it
     priority = priority or AckPriority()
     if settings.slack_configured:

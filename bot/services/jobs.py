@@ -16,8 +16,7 @@ from bot.services import ratelimit, weekly
 from bot.services.sync import describe
 from bot.services.sync_runner import run_sync
 from bot.services.weekly import Courier
-from bot.storage.cache import FileCache
-from bot.storage.ledger import Ledger
+from bot.storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +24,15 @@ log = logging.getLogger(__name__)
 def weekly_reports(settings: Settings | None = None) -> weekly.Summary:
     """This week's reports (the scheduler passes no settings: they are read from the environment)."""
     settings = settings or Settings.from_env()
-    cache = FileCache(settings.data_dir / "cache.sqlite")
-    for row in Ledger(cache).interrupted():
+    store = open_store(settings.data_dir)
+    for entry in store.interrupted():
         log.warning(
             "report %s/%s for %s was being sent when the process stopped; not resent",
-            row["conversation"],
-            row["week"],
-            row["recipient"],
+            entry.conversation or "the workspace",
+            entry.week,
+            entry.recipient,
         )
-    summary = weekly.run(cache, couriers(settings), now=datetime.now(ZoneInfo(settings.timezone)))
+    summary = weekly.run(store, couriers(settings), now=datetime.now(ZoneInfo(settings.timezone)))
     log.info(
         "weekly reports: %d sent, %d failed, %d skipped, %d already done",
         summary.sent,
@@ -48,8 +47,8 @@ def sync_all(full: bool = False, settings: Settings | None = None) -> None:
     """Incremental sync; with `full`, the reconcile that also removes files from the conversations they are
     no longer in. Failures are isolated and counted inside; they are logged there and summed up here."""
     settings = settings or Settings.from_env()
-    cache = FileCache(settings.data_dir / "cache.sqlite")
-    for where, result in run_sync(settings, cache, ratelimit.shared(), full=full).items():
+    store = open_store(settings.data_dir)
+    for where, result in run_sync(settings, store, ratelimit.shared(), full=full).items():
         log.info("%s %s: %s", "reconcile" if full else "sync", where, describe(result))
 
 

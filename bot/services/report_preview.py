@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.services import chart as charts
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage.interface import Store
 from handlers.cards import size
 from handlers.report_views import (
     PRIVATE_AGGREGATE,
@@ -31,14 +30,14 @@ from handlers.this_week import assemble
 
 
 def preview(
-    cache: FileCache, *, workspace: str | None, conversation: str | None, chart_dir: Path, now: datetime | None = None
+    store: Store, *, workspace: str | None, conversation: str | None, chart_dir: Path, now: datetime | None = None
 ) -> str:
     now = now or datetime.now(UTC)
     out: list[str] = []
-    for platform, ws in cache.workspaces():
+    for platform, ws in store.workspaces():
         if workspace and ws != workspace:
             continue
-        this_week = assemble(CacheReportData(cache, platform, ws), now=now)
+        this_week = assemble(store.workspace(platform, ws).reports(), now=now)
         if conversation:
             for conv in (c for c in this_week.conversations if c.id == conversation):
                 out.append(as_text(channel_view(this_week.channel(conv))))

@@ -24,9 +24,11 @@ from typing import Any
 
 from bot.process import metrics
 from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache, SyncState
+from bot.storage.interface import Store
+from bot.storage.model import SyncCursor, SyncMode, SyncState
 from handlers.errors import RateLimited, SourceError
 from handlers.listing import next_position
+from handlers.records import Conversation
 from handlers.source import FileSource, Position, SourceQuery
 
 log = logging.getLogger(__name__)
@@ -35,16 +37,6 @@ OVERLAP_SECONDS = 3600
 PAGE_SIZE = 100
 MAX_PAGES = 100_000  # a bound, not a budget: 10 million files per conversation
 MAX_RATE_LIMIT_RETRIES = 5
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A conversation the bot itself is in — the only kind it syncs."""
-
-    id: str
-    name: str | None
-    private: bool
-    owners: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,7 +55,7 @@ class SyncResult:
 class Syncer:
     def __init__(
         self,
-        cache: FileCache,
+        store: Store,
         limiter: RateLimiter,
         *,
         clock: Callable[[], float] = time.time,
@@ -71,7 +63,7 @@ class Syncer:
     ) -> None:
         """`method`: the rate-limit key every page is taken from; None when the source paces its own calls
         (Rocket.Chat's routes differ by room type, and only the source sees the server's headers)."""
-        self._cache = cache
+        self._store = store
         self._limiter = limiter
         self._clock = clock
         self._method = method
@@ -87,19 +79,12 @@ class Syncer:
     ) -> SyncResult:
         result = SyncResult()
         current = list(conversations)
+        store = self._store.workspace(platform, workspace)
         # All of them first: a page of one conversation may place a file in another.
-        with self._cache.transaction():
+        with store.transaction():
             for conv in current:
-                self._cache.save_conversation(
-                    platform,
-                    workspace,
-                    conv.id,
-                    name=conv.name,
-                    private=conv.private,
-                    bot_member=True,
-                    owners=conv.owners,
-                )
-            lost = self._cache.lose_conversations(platform, workspace, {c.id for c in current})
+                store.save_conversation(conv)
+            lost = store.lose_conversations({c.id for c in current})
         if lost:
             log.info("%s %s: no longer in %s; their files no longer count", platform, workspace, ", ".join(lost))
             metrics.CONVERSATIONS_LOST.labels(platform).inc(len(lost))
@@ -129,52 +114,40 @@ class Syncer:
         result: SyncResult | None = None,
     ) -> SyncResult:
         result = result or SyncResult()
-        state = self._cache.sync_state(platform, workspace, conversation)
-        if state.mode and state.cursor:  # an interrupted pass: carry on with its own parameters
-            mode, generation, progress = state.mode, state.generation, state.cursor
-        else:
-            mode = "full" if full or state.watermark is None else "incremental"
-            generation = state.generation + 1 if mode == "full" else state.generation
-            since = None if mode == "full" else (state.watermark or 0) - OVERLAP_SECONDS
-            progress = {"page": 1, "cursor": None, "trail": [], "since": since, "max_created": state.watermark or 0}
-        since_ts: float | None = progress["since"]
+        store = self._store.workspace(platform, workspace)
+        state = store.sync_state(conversation)
+        # An interrupted pass carries on with its own parameters; otherwise a new one starts.
+        cursor = state.cursor or _first_page(state, full)
+        generation = state.generation + 1 if state.cursor is None and cursor.mode == SyncMode.FULL else state.generation
+        since = cursor.since
         query = SourceQuery(
-            conversation_id=conversation, since=datetime.fromtimestamp(since_ts, UTC).date() if since_ts else None
+            conversation_id=conversation, since=datetime.fromtimestamp(since, UTC).date() if since else None
         )
-        position = Position(page=progress["page"], cursor=progress["cursor"], trail=tuple(progress["trail"]))
-        max_created: float = progress["max_created"]
+        position, max_created = cursor.position, cursor.max_created
         for _ in range(MAX_PAGES):
             page = self._fetch(platform, workspace, source, query, position)
             result.pages += 1
             metrics.SYNC_PAGES.labels(platform).inc()
-            keep = [f for f in page.files if since_ts is None or f.created.timestamp() >= since_ts]
+            keep = [f for f in page.files if since is None or f.created.timestamp() >= since]
             following = next_position(page, position)
             # Newest first: once a page reaches below the watermark, everything after it is known.
             done = following is None or not page.files or len(keep) < len(page.files)
             if keep:
                 max_created = max(max_created, max(f.created.timestamp() for f in keep))
             now = self._clock()
-            with self._cache.transaction():
-                result.files += self._cache.save_files(
-                    platform, workspace, conversation, keep, generation=generation, now=now
-                )
+            with store.transaction():
+                result.files += store.save_files(conversation, keep, generation=generation, now=now)
                 if done:
-                    if mode == "full":
-                        removed = self._cache.sweep(platform, workspace, conversation, generation=generation)
+                    if cursor.mode == SyncMode.FULL:
+                        removed = store.sweep(conversation, generation=generation)
                         result.removed += removed.presences
                         result.deleted += removed.files
-                    next_state = SyncState(max_created or None, None, generation, None)
+                    next_state = SyncState(max_created or None, generation)
                 else:
                     assert following is not None
-                    cursor: dict[str, Any] = {
-                        "page": following.page,
-                        "cursor": following.cursor,
-                        "trail": list(following.trail),
-                        "since": since_ts,
-                        "max_created": max_created,
-                    }
-                    next_state = SyncState(state.watermark, cursor, generation, mode)
-                self._cache.save_sync_state(platform, workspace, conversation, next_state)
+                    going_on = SyncCursor(cursor.mode, following, since, max_created)
+                    next_state = SyncState(state.watermark, generation, going_on)
+                store.save_sync_state(conversation, next_state)
             metrics.SYNC_FILES.labels(platform).inc(len(keep))
             if done:
                 metrics.SYNC_LAST_SUCCESS.labels(platform).set_to_current_time()
@@ -198,6 +171,14 @@ class Syncer:
                 if self._method is not None:  # (a self-pacing source has noted the server's reset itself)
                     self._limiter.pause(key, wait)
         raise AssertionError("unreachable")
+
+
+def _first_page(state: SyncState, full: bool) -> SyncCursor:
+    """A new pass: full when asked for or never synced (it reads everything), else down to the watermark
+    minus an overlap for late or clock-skewed uploads."""
+    if full or state.watermark is None:
+        return SyncCursor(SyncMode.FULL, Position(), None, state.watermark or 0)
+    return SyncCursor(SyncMode.INCREMENTAL, Position(), state.watermark - OVERLAP_SECONDS, state.watermark)
 
 
 def describe(result: SyncResult) -> str:

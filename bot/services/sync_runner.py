@@ -10,22 +10,20 @@ a shell without the variables); `files-bot forget` removes its data.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Collection
 
 from bot.process import metrics
 from bot.process.config import Settings
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync import Syncer, SyncResult
-from bot.storage.cache import FileCache
+from bot.storage.interface import Store
+from bot.storage.model import StorageError
 from handlers.errors import SourceError
 
 log = logging.getLogger(__name__)
 
 
-def run_sync(
-    settings: Settings, cache: FileCache, limiter: RateLimiter, *, full: bool = False
-) -> dict[str, SyncResult]:
+def run_sync(settings: Settings, cache: Store, limiter: RateLimiter, *, full: bool = False) -> dict[str, SyncResult]:
     """Sync every workspace the bot is installed in; returns results by "platform:workspace"."""
     results: dict[str, SyncResult] = {}
     if settings.slack_configured and settings.slack_client_id:
@@ -42,7 +40,7 @@ def run_sync(
 
 
 def _sync_slack(
-    settings: Settings, cache: FileCache, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
+    settings: Settings, cache: Store, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
 ) -> None:
     from bot.platforms.slack.client import web_client
     from bot.platforms.slack.files_source import SlackFileSource
@@ -62,7 +60,7 @@ def _sync_slack(
 
 
 def _sync_rocketchat(
-    settings: Settings, cache: FileCache, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
+    settings: Settings, cache: Store, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
 ) -> None:
     from bot.platforms.rocketchat.client import bot_client
     from bot.platforms.rocketchat.files_source import RocketChatFileSource
@@ -85,10 +83,10 @@ def _sync_rocketchat(
     _isolated(results, f"rocketchat:{workspace}", "rocketchat", "workspace", sync_server)
 
 
-def _forget_unserved(cache: FileCache, platform: str, served: Collection[str], results: dict[str, SyncResult]) -> None:
+def _forget_unserved(cache: Store, platform: str, served: Collection[str], results: dict[str, SyncResult]) -> None:
     for cached_platform, workspace in cache.workspaces():
         if cached_platform == platform and workspace not in served:
-            cache.forget_workspace(platform, workspace)
+            cache.workspace(platform, workspace).forget()
             log.info("%s %s is no longer served: everything kept about it was deleted", platform, workspace)
             results[f"{platform}:{workspace}"] = SyncResult(forgotten=True)
 
@@ -98,7 +96,7 @@ def _isolated(results: dict[str, SyncResult], where: str, platform: str, scope: 
     is not isolated: everything else would fail the same way, and the caller says so."""
     try:
         work()
-    except sqlite3.Error:
+    except StorageError:
         raise
     except Exception as error:
         reason = str(error) if isinstance(error, SourceError) else type(error).__name__

@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.process import metrics
-from bot.storage.cache import WHOLE_WORKSPACE, FileCache
-from bot.storage.ledger import WORKSPACE_REPORT, Ledger, LedgerKey
-from bot.storage.report_data import CacheReportData
+from bot.storage.interface import Ledger, ReportStore, Store, WorkspaceStore
+from bot.storage.model import LedgerKey, LedgerStatus
 from handlers.errors import SourceError
+from handlers.records import Conversation
 from handlers.report_views import ReportView, admin_view, channel_view
-from handlers.reports import ConversationFacts, iso_week
+from handlers.reports import iso_week
 from handlers.this_week import ThisWeek, assemble
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Summary:
 
 
 def run(
-    cache: FileCache,
+    store: Store,
     couriers: Callable[[str, str], Courier | None],
     *,
     now: datetime,
@@ -73,15 +73,15 @@ def run(
 ) -> Summary:
     """Build and deliver this week's reports. `now` is timezone-aware: its date decides the week."""
     summary = Summary()
-    for platform, workspace in cache.workspaces():
+    for platform, workspace in store.workspaces():
         try:
             courier = couriers(platform, workspace)
             if courier is not None:
-                _WorkspaceRun(cache, courier, platform, workspace, now, sleep, summary).run()
+                _WorkspaceRun(store.workspace(platform, workspace), courier, now, sleep, summary).run()
         except Exception as error:  # one workspace (or platform) never stops the others
             _failed(summary, platform, "workspace", f"{platform}:{workspace}", error)
     # What no report reads any more goes: a ledger row is needed for its week, a snapshot for the chart.
-    cache.prune(before_week=iso_week((now - timedelta(weeks=KEEP_WEEKS)).date()))
+    store.prune(before_week=iso_week((now - timedelta(weeks=KEEP_WEEKS)).date()))
     return summary
 
 
@@ -97,21 +97,19 @@ def _failed(summary: Summary, platform: str, scope: str, where: str, error: Exce
 class _WorkspaceRun:
     def __init__(
         self,
-        cache: FileCache,
+        store: WorkspaceStore,
         courier: Courier,
-        platform: str,
-        workspace: str,
         now: datetime,
         sleep: Callable[[float], None],
         summary: Summary,
     ) -> None:
-        self.cache, self.courier, self.platform, self.workspace = cache, courier, platform, workspace
+        self.store, self.courier, self.platform, self.workspace = store, courier, store.platform, store.workspace
         self.now, self.sleep, self.summary = now, sleep, summary
-        self.ledger = Ledger(cache)
+        self.ledger = store.ledger
         self.week = iso_week(now.date())
         self._members: dict[str, set[str]] = {}
 
-    def members_of(self, conv: ConversationFacts) -> set[str]:
+    def members_of(self, conv: Conversation) -> set[str]:
         if conv.id not in self._members:
             try:
                 self._members[conv.id] = self.courier.members(conv.id, conv.private)
@@ -123,15 +121,15 @@ class _WorkspaceRun:
                 self._members[conv.id] = set()
         return self._members[conv.id]
 
-    def can_see(self, admin: str, conv: ConversationFacts) -> bool:
+    def can_see(self, admin: str, conv: Conversation) -> bool:
         try:
             return admin in self.members_of(conv)
         except DeliveryFailed:
             return False  # unknown for now: shown only as part of the aggregate
 
     def run(self) -> None:
-        cache, platform, workspace = self.cache, self.platform, self.workspace
-        stats = CacheReportData(cache, platform, workspace)  # aggregates in SQL, never every file in memory
+        platform, workspace = self.platform, self.workspace
+        stats = self.store.reports()  # aggregates computed by the store, never every file in memory
         this_week = assemble(stats, now=self.now)
         convs = list(this_week.conversations)
         for conv in convs:
@@ -139,7 +137,7 @@ class _WorkspaceRun:
                 self.channel_reports(conv, this_week, stats)
             except Exception as error:  # one conversation never stops the others
                 _failed(self.summary, platform, "conversation", f"{platform}:{workspace}:{conv.id}", error)
-        _record_snapshots(cache, platform, workspace, self.week, convs, stats)
+        _record_snapshots(self.store, self.week, convs, stats)
         try:
             admins = self.courier.admins()
         except DeliveryFailed as error:
@@ -156,32 +154,35 @@ class _WorkspaceRun:
             except Exception as error:  # one admin's report never stops the others'
                 _failed(self.summary, platform, "recipient", f"{platform}:{workspace}:{admin} admin report", error)
 
-    def channel_reports(self, conv: ConversationFacts, this_week: ThisWeek, stats: CacheReportData) -> None:
+    def channel_reports(self, conv: Conversation, this_week: ThisWeek, stats: ReportStore) -> None:
         recipients = stats.owners(conv.id) | stats.subscribers(conv.id)
         if not recipients:
             return
         view = channel_view(this_week.channel(conv))
         for user in sorted(recipients):
-            self.deliver(LedgerKey(self.platform, self.workspace, conv.id, user, self.week), view, conv)
+            self.deliver(LedgerKey(conv.id, user, self.week), view, conv)
 
-    def admin_report(self, admin: str, this_week: ThisWeek, convs: list[ConversationFacts]) -> None:
+    def admin_report(self, admin: str, this_week: ThisWeek, convs: list[Conversation]) -> None:
         # Private conversations appear by name only to admins who are members of them.
         view = admin_view(this_week.admin(lambda conv: self.can_see(admin, conv)), convs)
-        self.deliver(LedgerKey(self.platform, self.workspace, WORKSPACE_REPORT, admin, self.week), view, None)
+        self.deliver(LedgerKey(None, admin, self.week), view, None)
 
-    def deliver(self, key: LedgerKey, view: ReportView, conv: ConversationFacts | None) -> None:
+    def deliver(self, key: LedgerKey, view: ReportView, conv: Conversation | None) -> None:
         def member() -> bool:
             return conv is None or key.recipient in self.members_of(conv)
 
-        _deliver(self.ledger, self.courier, key, view, self.summary, self.sleep, member=member)
+        _deliver(self.platform, self.ledger, self.courier, key, view, self.summary, self.sleep, member=member)
 
 
-def _record(key: LedgerKey, ledger: Ledger, status: str, *, attempts: int, error: str | None = None) -> None:
+def _record(
+    platform: str, key: LedgerKey, ledger: Ledger, status: LedgerStatus, *, attempts: int, error: str | None = None
+) -> None:
     ledger.finish(key, status, attempts=attempts, error=error)
-    metrics.REPORTS.labels(key.platform, status).inc()
+    metrics.REPORTS.labels(platform, status).inc()
 
 
 def _deliver(
+    platform: str,
     ledger: Ledger,
     courier: Courier,
     key: LedgerKey,
@@ -197,11 +198,11 @@ def _deliver(
     try:
         is_member = member()
     except DeliveryFailed as error:
-        _record(key, ledger, "failed", attempts=0, error=f"membership check: {error.reason}")
+        _record(platform, key, ledger, LedgerStatus.FAILED, attempts=0, error=f"membership check: {error.reason}")
         summary.failed += 1
         return
     if not is_member:
-        _record(key, ledger, "skipped", attempts=0, error="no longer a member of the conversation")
+        _record(platform, key, ledger, LedgerStatus.SKIPPED, attempts=0, error="no longer a member of the conversation")
         summary.skipped += 1
         return
     for attempt in range(1, len(BACKOFF_SECONDS) + 2):
@@ -211,24 +212,24 @@ def _deliver(
             if error.retryable and attempt <= len(BACKOFF_SECONDS):
                 sleep(BACKOFF_SECONDS[attempt - 1])
                 continue
-            _record(key, ledger, "failed", attempts=attempt, error=error.reason)
+            _record(platform, key, ledger, LedgerStatus.FAILED, attempts=attempt, error=error.reason)
             summary.failed += 1
             summary.failures.append(f"{key.recipient}: {error.reason}")
-            log.warning("report for %s/%s not delivered: %s", key.conversation, key.week, error.reason)
+            log.warning(
+                "report for %s/%s not delivered: %s", key.conversation or "the workspace", key.week, error.reason
+            )
             return
-        _record(key, ledger, "sent", attempts=attempt)
+        _record(platform, key, ledger, LedgerStatus.SENT, attempts=attempt)
         summary.sent += 1
         return
 
 
-def _record_snapshots(
-    cache: FileCache, platform: str, workspace: str, week: str, convs: list[ConversationFacts], stats: CacheReportData
-) -> None:
+def _record_snapshots(store: WorkspaceStore, week: str, convs: list[Conversation], stats: ReportStore) -> None:
     totals = stats.totals()
     for conv in convs:
         count, total = totals.get(conv.id, (0, 0))
         by_type = {kind: size for kind, (_, size) in stats.by_type(conv.id).items()}
-        cache.record_snapshot(platform, workspace, conv.id, week, file_count=count, total_bytes=total, by_type=by_type)
+        store.record_snapshot(week, conversation=conv.id, file_count=count, total_bytes=total, by_type=by_type)
     # The trend's point for the week: each file once (a file in two conversations is in both rows above).
     count, total = stats.file_totals()
-    cache.record_snapshot(platform, workspace, WHOLE_WORKSPACE, week, file_count=count, total_bytes=total, by_type={})
+    store.record_snapshot(week, conversation=None, file_count=count, total_bytes=total, by_type={})

@@ -27,8 +27,7 @@ from bot.platforms.rocketchat.protocol import Action, Command, Room
 from bot.process.config import Settings
 from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage.interface import Store
 from handlers import files_command
 from handlers.cards import Notice, Reply
 from handlers.files_command import Invocation
@@ -51,7 +50,7 @@ ROOM_FILES_SECONDS = 60.0
 
 
 class RocketChatFiles:
-    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: FileCache, limiter: RateLimiter) -> None:
+    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: Store, limiter: RateLimiter) -> None:
         """`limiter`: the process's, shared with the sync (Rocket.Chat counts both alike)."""
         assert settings.rocketchat_url and settings.rocketchat_app_secret
         self._settings = settings
@@ -103,7 +102,7 @@ class RocketChatFiles:
         a report opens in the contextual bar, with the same blocks as the weekly DM."""
         if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
             return Notice(NO_BOT_ACCOUNT)
-        data = CacheReportData(self._cache, "rocketchat", self._workspace)
+        data = self._cache.workspace("rocketchat", self._workspace).reports()
         time_left = inv.budget.left if inv.budget is not None else None
         courier = RocketChatCourier(client.bot_client(self._settings, time_left), self._charts)
         reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
@@ -144,7 +143,7 @@ class RocketChatFiles:
         with self._room_files_lock:
             now = time.monotonic()
             if self._room_files_read is None or now - self._room_files_read[0] > ROOM_FILES_SECONDS:
-                data = CacheReportData(self._cache, "rocketchat", self._workspace)
+                data = self._cache.workspace("rocketchat", self._workspace).reports()
                 counts = {c.id: 0 for c in data.conversations()}
                 counts.update({room: files for room, (files, _bytes) in data.totals().items()})
                 self._room_files_read = (now, counts)

@@ -16,12 +16,14 @@ import requests
 
 from bot.platforms.rocketchat import client
 from bot.platforms.rocketchat.paths import REDIRECT_PATH
-from bot.platforms.rocketchat.tokens import TokenStore, UserToken
 from bot.process.config import Settings
+from bot.storage.interface import TokenStore
+from bot.storage.model import UserToken
 
 log = logging.getLogger(__name__)
 
 STATE_COOKIE = "files-bot-rc-oauth-state"
+STATE_SECONDS = 600  # how long an authorization link is good for
 
 
 class OAuthError(Exception):

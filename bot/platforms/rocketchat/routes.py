@@ -13,18 +13,18 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
+from bot import storage
 from bot.platforms.rocketchat import protocol
 from bot.platforms.rocketchat.bridge import RocketChatFiles
 from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
-from bot.platforms.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
+from bot.platforms.rocketchat.oauth import STATE_COOKIE, STATE_SECONDS, OAuthError, RocketChatOAuth
 from bot.platforms.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
-from bot.platforms.rocketchat.tokens import STATE_SECONDS, TokenStore
 from bot.platforms.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
 from bot.process.admission import Admission
 from bot.process.config import Settings
 from bot.process.replay import ReplayGuard
 from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache
+from bot.storage.interface import Store
 
 T = TypeVar("T")
 
@@ -33,10 +33,9 @@ log = logging.getLogger(__name__)
 BUSY_PAGE = "files-bot is busy with other requests right now. Reload this page in a moment."
 
 
-def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admission: Admission) -> Blueprint:
+def blueprint(settings: Settings, cache: Store, limiter: RateLimiter, admission: Admission) -> Blueprint:
     assert settings.rocketchat_app_secret
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
+    oauth = RocketChatOAuth(settings, storage.backend(settings.data_dir).rocketchat_tokens(state_seconds=STATE_SECONDS))
     files = RocketChatFiles(settings, oauth, cache, limiter)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from bot.platforms.rocketchat.client import RecordingRocketChat
 from bot.platforms.rocketchat.pacing import Pacer
-from bot.services.sync import Conversation
+from handlers.records import Conversation
 
 ROLE_ENDPOINTS = {"c": "channels.roles", "p": "groups.roles"}
 
@@ -38,6 +38,6 @@ def bot_rooms(
             continue
         roles = get(ROLE_ENDPOINTS[kind], roomId=rid)
         owners = tuple(sorted(r["u"]["_id"] for r in roles.get("roles") or [] if "owner" in (r.get("roles") or [])))
-        rooms.append(Conversation(id=rid, name=sub.get("name"), private=kind == "p", owners=owners))
+        rooms.append(Conversation(id=rid, name=sub.get("name") or "", private=kind == "p", owners=owners))
         types[rid] = (kind, sub.get("name"))
     return rooms, types

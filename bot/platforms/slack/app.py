@@ -9,31 +9,26 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
+from bot import storage
 from bot.platforms.slack import events, listeners, scopes
 from bot.platforms.slack.authorize import UserTokenAuthorize
 from bot.platforms.slack.client import web_client
-from bot.platforms.slack.oauth_state import BoundedSQLite3OAuthStateStore
 from bot.platforms.slack.paths import INSTALL_PATH, REDIRECT_PATH
-from bot.platforms.slack.stores import ThreadLocalSQLite3InstallationStore
-from bot.platforms.slack.workspace import INSTALLATIONS_FILE
 from bot.process.ack_priority import AckPriority
 from bot.process.config import Settings
 from bot.process.replay import ReplayGuard
 from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache
+from bot.storage.interface import Store
 from handlers.state import StateCodec
 
 OAUTH_STATE_SECONDS = 600
 
 
-def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priority: AckPriority) -> App:
+def build_app(settings: Settings, cache: Store, limiter: RateLimiter, priority: AckPriority) -> App:
     """The Slack side of files-bot. Requires `settings.slack_configured`; `priority` is the server's."""
     assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    installation_store = ThreadLocalSQLite3InstallationStore(
-        database=str(settings.data_dir / INSTALLATIONS_FILE),
-        client_id=settings.slack_client_id,
-    )
+    kept = storage.backend(settings.data_dir)
+    installation_store = kept.slack_installations(settings.slack_client_id)
     oauth_settings = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
@@ -46,10 +41,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
         install_page_rendering_enabled=False,
         authorization_url=settings.slack_authorize_url,
         installation_store=installation_store,
-        state_store=BoundedSQLite3OAuthStateStore(
-            database=str(settings.data_dir / "slack-oauth-state.sqlite"),
-            expiration_seconds=OAUTH_STATE_SECONDS,
-        ),
+        state_store=kept.slack_oauth_states(expiration_seconds=OAUTH_STATE_SECONDS),
     )
     app = App(
         signing_secret=settings.slack_signing_secret,

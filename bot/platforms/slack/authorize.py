@@ -3,7 +3,7 @@
 Bolt's default `InstallationStoreAuthorize` calls `auth.test` on every request (one or two round trips
 before the ack) and can cache results by bot token, which would hand one user's token to another. This
 asks the store on every request: the workspace's bot installation plus *this* user's own token. (The
-store answers repeat questions from memory, keyed by user and forgotten on every write: stores.py.)
+store answers repeat questions from memory, keyed by user and forgotten on every write: bot/storage/sqlite/slack.py.)
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.storage.cache import FileCache
+from bot.storage.interface import Store
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, cache: FileCache) -> None:
+def register(app: App, cache: Store) -> None:
     """The token-revocation listeners Bolt provides, the cache's own, and `app_uninstalled` as both.
 
     Bolt runs only the first listener that matches an event (`App.dispatch` returns the response of the
@@ -26,7 +26,7 @@ def register(app: App, cache: FileCache) -> None:
         the workspace. If the purge fails, Bolt answers an error and Slack sends the event again."""
         delete_installation(context=context)
         if context.team_id:
-            deleted = cache.forget_workspace("slack", context.team_id)
+            deleted = cache.workspace("slack", context.team_id).forget()
             log.info("files-bot was uninstalled from %s: deleted %s", context.team_id, deleted)
 
     @app.event("file_deleted")
@@ -34,7 +34,7 @@ def register(app: App, cache: FileCache) -> None:
         """A file was deleted on Slack: gone from every conversation (reports stop counting it)."""
         file_id = event.get("file_id")
         if isinstance(file_id, str) and context.team_id:
-            cache.delete_file("slack", context.team_id, file_id)
+            cache.workspace("slack", context.team_id).delete_file(file_id)
 
     @app.event("file_unshared")
     def file_unshared(event: dict[str, Any], context: BoltContext) -> None:
@@ -43,4 +43,4 @@ def register(app: App, cache: FileCache) -> None:
         reconcile removes the file from wherever it is no longer listed."""
         file_id, channel = event.get("file_id"), event.get("channel_id")
         if isinstance(file_id, str) and isinstance(channel, str) and context.team_id:
-            cache.unshare("slack", context.team_id, file_id, channel)
+            cache.workspace("slack", context.team_id).unshare(file_id, channel)

@@ -29,8 +29,7 @@ from bot.process.ack_priority import AckPriority
 from bot.process.config import Settings
 from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage.interface import Store
 from handlers import files_command
 from handlers.cards import Listing, Reply
 from handlers.files_command import Invocation
@@ -54,7 +53,7 @@ class FilesListeners:
         settings: Settings,
         codec: StateCodec,
         limiter: RateLimiter,
-        cache: FileCache,
+        cache: Store,
         priority: AckPriority,
         today: Callable[[], Any] | None = None,
     ) -> None:
@@ -110,7 +109,7 @@ class FilesListeners:
     def _report(self, action: str, inv: Invocation, bot_token: str) -> dict[str, Any] | Reply:
         """Reports come from the cache and the platform as the bot (see handlers/report_command.py), and are
         rendered as the weekly DMs are: the same Block Kit, the chart uploaded privately by the bot."""
-        data = CacheReportData(self._cache, "slack", inv.team_id)
+        data = self._cache.workspace("slack", inv.team_id).reports()
         courier = SlackCourier(self._client, bot_token)
         reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
         if isinstance(reply, ReportNotice):

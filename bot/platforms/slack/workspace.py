@@ -3,28 +3,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
+from bot import storage
 from bot.process.config import Settings
-from bot.services.sync import Conversation
-
-# Bolt's SQLite installation store, in the data dir (written by the OAuth flow in `app.py`).
-INSTALLATIONS_FILE = "slack-installations.sqlite"
-
-
-class InstallationsUnreadable(Exception):
-    """The installation store could not be read just now (locked, say): not the same as "none"."""
+from handlers.records import Conversation
 
 
 def installed(settings: Settings) -> list[str]:
-    """The workspaces files-bot is installed in (with a bot installation)."""
+    """The workspaces files-bot is installed in (with a bot installation); raises
+    `InstallationsUnreadable` when that cannot be read just now (it is not "none")."""
     if not settings.slack_client_id:
         return []
-    return installed_teams(settings.data_dir / INSTALLATIONS_FILE, settings.slack_client_id)
+    return storage.backend(settings.data_dir).slack_teams(settings.slack_client_id)
 
 
 def bot_tokens(settings: Settings) -> dict[str, str]:
@@ -32,32 +23,13 @@ def bot_tokens(settings: Settings) -> dict[str, str]:
     read is missing from this map; `installed` says whether the workspace is installed at all.)"""
     if not settings.slack_client_id:
         return {}
-    db = settings.data_dir / INSTALLATIONS_FILE
-    store = SQLite3InstallationStore(database=str(db), client_id=settings.slack_client_id)
+    store = storage.backend(settings.data_dir).slack_installations(settings.slack_client_id)
     tokens: dict[str, str] = {}
     for team in installed(settings):
         bot = store.find_bot(enterprise_id=None, team_id=team)
         if bot is not None and bot.bot_token:
             tokens[team] = bot.bot_token
     return tokens
-
-
-def installed_teams(installation_db: Path, client_id: str) -> list[str]:
-    """Workspaces with a bot installation, from the slack_sdk SQLite installation store's `slack_bots`."""
-    if not installation_db.exists():
-        return []
-    with sqlite3.connect(installation_db) as conn:
-        try:
-            rows = conn.execute(
-                "select distinct team_id from slack_bots where client_id = ? and team_id != ''", [client_id]
-            ).fetchall()
-        except sqlite3.OperationalError as error:
-            # No installation yet: the store creates its tables lazily. Anything else (a locked file) is
-            # not "no installations" — the sync would forget every workspace.
-            if "no such table" in str(error):
-                return []
-            raise InstallationsUnreadable(str(error)) from None
-    return [str(team) for (team,) in rows]
 
 
 def bot_conversations(client: WebClient, bot_token: str) -> list[Conversation]:
@@ -71,7 +43,7 @@ def bot_conversations(client: WebClient, bot_token: str) -> list[Conversation]:
             found.append(
                 Conversation(
                     id=channel["id"],
-                    name=channel.get("name"),
+                    name=channel.get("name") or "",
                     private=bool(channel.get("is_private")),
                     owners=(creator,) if creator else (),
                 )

@@ -30,8 +30,7 @@ from bot.sandbox.emulators.rocketchat_driver import BridgeDriver
 from bot.sandbox.emulators.slack_api import FakeSlack
 from bot.sandbox.emulators.slack_driver import SlackDriver
 from bot.services import jobs
-from bot.storage.cache import FileCache
-from bot.storage.report_data import CacheReportData
+from bot.storage import open_store
 from handlers.reports import iso_week
 
 PLATFORMS = ("slack", "rocketchat")
@@ -226,17 +225,16 @@ class Sandbox:
         """The weekly snapshots the bot would have recorded had it run these past weeks (its files carry
         their upload dates), so that the first report already shows growth and a trend chart."""
         settings = self._settings()
-        cache = FileCache(settings.data_dir / "cache.sqlite")
+        store = open_store(settings.data_dir)
         now = datetime.now(ZoneInfo(settings.timezone))
-        for platform, workspace in cache.workspaces():
-            stats = CacheReportData(cache, platform, workspace)
+        for platform, workspace in store.workspaces():
+            kept = store.workspace(platform, workspace)
+            stats = kept.reports()
             for back in range(weeks, 0, -1):
                 then = now - timedelta(weeks=back)
                 week = iso_week(then.date())
                 for conv, (count, total) in stats.totals_before(then).items():
-                    cache.record_snapshot(
-                        platform, workspace, conv, week, file_count=count, total_bytes=total, by_type={}
-                    )
+                    kept.record_snapshot(week, conversation=conv, file_count=count, total_bytes=total, by_type={})
 
     def _settings(self) -> Settings:
         if self.settings is None:

@@ -1,5 +1,5 @@
-"""The cache seen as one workspace's report data: conversations, owners, subscriptions and `FileStats`
-aggregates computed in SQL (on the cache's keys), so a report never loads the files themselves.
+"""One workspace's report data from `cache.sqlite`: conversations, owners, subscriptions, snapshots and the
+`FileStats` aggregates computed in SQL (on the store's keys), so a report never loads the files themselves.
 
 A file counts in each conversation it is present in (`presences`); workspace-wide figures count it once.
 """
@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.storage.cache import FileCache
-from handlers.reports import Breakdown, CachedFile, ConversationFacts
+from bot.storage.sqlite.connection import translating
+from bot.storage.sqlite.rows import FILE_COLUMNS, stored_file
+from handlers.records import Conversation, StoredFile
+from handlers.reports import Breakdown
+from handlers.this_week import TREND_WEEKS
+
+if TYPE_CHECKING:
+    from bot.storage.sqlite.store import SQLiteWorkspace
 
 _PRESENT = "presences p join files f on f.fid = p.fid where p.platform = ? and p.workspace = ?"
 # A whole workspace's files: read in table order, which beats a lookup per row through the key's index.
@@ -39,43 +45,40 @@ _UNSEEN = """
     group by f.uploader, f.kind"""
 
 
-class CacheReportData:
-    def __init__(self, cache: FileCache, platform: str, workspace: str) -> None:
-        self._cache, self._platform, self._workspace = cache, platform, workspace
+@translating
+class SQLiteReports:
+    """One report run's reader: what every report of the run asks for is read once."""
+
+    def __init__(self, workspace: SQLiteWorkspace) -> None:
+        self._workspace = workspace
+        self._key = (workspace.platform, workspace.workspace)
         self._totals: dict[str, tuple[int, int]] | None = None
-        # Workspace-wide figures, the same for every reader: (the cache's data version, by uploader, by type)
+        # Workspace-wide figures, the same for every reader: (the store's data version, by uploader, by type)
         self._everything: tuple[int, dict[str, tuple[int, int]], dict[str, tuple[int, int]]] | None = None
-        self._conversation_rows: list[dict[str, Any]] | None = None
+        self._conversations: list[Conversation] | None = None
 
-    # -- conversations ----------------------------------------------------------------------------------
-    def _rows(self) -> list[dict[str, Any]]:
-        if self._conversation_rows is None:  # read once per report run, not once per question
-            self._conversation_rows = self._cache.conversations(self._platform, self._workspace)
-        return self._conversation_rows
-
-    def conversations(self) -> list[ConversationFacts]:
-        """The conversations the bot is in (the only ones the cache holds files for)."""
-        return [ConversationFacts(c["id"], c["name"], bool(c["private"])) for c in self._rows() if c["bot_member"]]
+    # -- conversations, subscriptions, snapshots ----------------------------------------------------------
+    def conversations(self) -> list[Conversation]:
+        """The conversations the bot is in (the only ones the store holds files for)."""
+        if self._conversations is None:  # read once per report run, not once per question
+            self._conversations = self._workspace.conversations()
+        return self._conversations
 
     def owners(self, conversation: str) -> set[str]:
-        row = next((c for c in self._rows() if c["id"] == conversation), None)
-        try:
-            owners = json.loads(row["owners"] or "[]") if row else []
-        except ValueError:
-            return set()
-        return {str(o) for o in owners} if isinstance(owners, list) else set()
+        found = next((c for c in self.conversations() if c.id == conversation), None)
+        return set(found.owners) if found else set()
 
     def subscribers(self, conversation: str) -> set[str]:
-        return self._cache.subscribers(self._platform, self._workspace, conversation)
-
-    def previous_bytes(self, week: str) -> dict[str, int]:
-        return self._cache.snapshot_bytes(self._platform, self._workspace, week)
-
-    def trend(self) -> list[tuple[str, int]]:
-        return self._cache.trend(self._platform, self._workspace, 12)
+        return self._workspace.subscribers(conversation)
 
     def subscribe(self, conversation: str, user: str, *, on: bool) -> None:
-        self._cache.subscribe(self._platform, self._workspace, conversation, user, on=on)
+        self._workspace.subscribe(conversation, user, on=on)
+
+    def previous_bytes(self, week: str) -> dict[str, int]:
+        return self._workspace.snapshot_bytes(week)
+
+    def trend(self) -> list[tuple[str, int]]:
+        return self._workspace.trend(TREND_WEEKS)
 
     # -- FileStats --------------------------------------------------------------------------------------
     def totals(self) -> dict[str, tuple[int, int]]:
@@ -87,7 +90,6 @@ class CacheReportData:
         return self._totals
 
     def totals_before(self, moment: datetime) -> dict[str, tuple[int, int]]:
-        """`totals()` as they stood at `moment`: the files created before it."""
         rows = self._query(
             f"select p.conversation, count(*), coalesce(sum(f.size), 0) from {_PRESENT} and f.created < ? "
             "group by p.conversation",
@@ -96,7 +98,7 @@ class CacheReportData:
         return {conv: (count, total) for conv, count, total in rows}
 
     def file_totals(self) -> tuple[int, int]:
-        # Every file in the cache is present somewhere (the cache drops a file left in no conversation).
+        # Every file in the store is present somewhere (the store drops a file left in no conversation).
         [(count, total)] = self._query(f"select count(*), coalesce(sum(size), 0) from {_ALL_FILES}")
         return int(count), int(total)
 
@@ -110,8 +112,8 @@ class CacheReportData:
     def breakdown(self, shown: Collection[str]) -> Breakdown:
         """Everything by uploader and by type (two scans, shared by every reader of this run), minus what is
         only where this reader is not shown (one query over the hidden conversations' presences). Read from
-        one snapshot of the cache: a sync committing in between must not put a hidden file back in."""
-        with self._cache.snapshot():
+        one snapshot of the store: a sync committing in between must not put a hidden file back in."""
+        with self._workspace.store.snapshot():
             by_uploader, by_type = self._workspace_wide()
             by_uploader, by_type, unseen = dict(by_uploader), dict(by_type), (0, 0)
             for uploader, kind, count, total in self._query(_UNSEEN, json.dumps(sorted(shown))):
@@ -126,7 +128,7 @@ class CacheReportData:
         )
 
     def _workspace_wide(self) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
-        version = self._cache.data_version()
+        version = self._workspace.store.data_version()
         if self._everything is None or self._everything[0] != version:
             sql = "select {0}, count(*), coalesce(sum(size), 0) from " + _ALL_FILES + " group by {0}"
             by_uploader = {_key(u): (int(n), int(b)) for u, n, b in self._query(sql.format("uploader"))}
@@ -134,10 +136,10 @@ class CacheReportData:
             self._everything = (version, by_uploader, by_type)
         return self._everything[1], self._everything[2]
 
-    def largest(self, conversation: str, limit: int) -> list[CachedFile]:
+    def largest(self, conversation: str, limit: int) -> list[StoredFile]:
         return self._files("p.conversation = ? order by f.size desc, f.name limit ?", conversation, limit)
 
-    def old_and_large(self, conversation: str, *, min_bytes: int, before: datetime, limit: int) -> list[CachedFile]:
+    def old_and_large(self, conversation: str, *, min_bytes: int, before: datetime, limit: int) -> list[StoredFile]:
         return self._files(
             "p.conversation = ? and f.size >= ? and f.created <= ? order by f.size desc limit ?",
             conversation,
@@ -146,14 +148,11 @@ class CacheReportData:
             limit,
         )
 
-    def _files(self, where: str, *args: Any) -> list[CachedFile]:
-        columns = ("id", "name", "size", "kind", "conversation", "uploader", "created", "link")
-        select = ", ".join("p.conversation" if c == "conversation" else f"f.{c}" for c in columns)
-        rows = self._query(f"select {select} from {_PRESENT} and {where}", *args)
-        return [CachedFile.from_row(dict(zip(columns, row, strict=True))) for row in rows]
+    def _files(self, where: str, *args: Any) -> list[StoredFile]:
+        return [stored_file(row) for row in self._query(f"select {FILE_COLUMNS} from {_PRESENT} and {where}", *args)]
 
     def _query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        return list(self._cache.db.conn.execute(sql, [self._platform, self._workspace, *args]))
+        return list(self._workspace.store.connections.get().execute(sql, [*self._key, *args]))
 
 
 def _key(uploader: object) -> str:
