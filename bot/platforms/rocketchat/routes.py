@@ -13,18 +13,16 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
+from bot.platforms.contract import Host, Services
 from bot.platforms.rocketchat import protocol
 from bot.platforms.rocketchat.bridge import RocketChatFiles
 from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
 from bot.platforms.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
 from bot.platforms.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
+from bot.platforms.rocketchat.settings import RocketChatSettings
 from bot.platforms.rocketchat.tokens import STATE_SECONDS, TokenStore
 from bot.platforms.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
-from bot.process.admission import Admission
-from bot.process.config import Settings
 from bot.process.replay import ReplayGuard
-from bot.services.ratelimit import RateLimiter
-from bot.storage.cache import FileCache
 
 T = TypeVar("T")
 
@@ -33,13 +31,13 @@ log = logging.getLogger(__name__)
 BUSY_PAGE = "files-bot is busy with other requests right now. Reload this page in a moment."
 
 
-def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admission: Admission) -> Blueprint:
-    assert settings.rocketchat_app_secret
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
-    files = RocketChatFiles(settings, oauth, cache, limiter)
-    verifier = BridgeVerifier(settings.rocketchat_app_secret)
-    charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
+def blueprint(settings: RocketChatSettings, host: Host, services: Services) -> Blueprint:
+    host.data_dir.mkdir(parents=True, exist_ok=True)
+    oauth = RocketChatOAuth(settings, host.public_url, TokenStore(host.data_dir / "rocketchat-tokens.sqlite"))
+    files = RocketChatFiles(settings, host.public_url, oauth, services.cache, services.limiter)
+    verifier = BridgeVerifier(settings.app_secret)
+    charts = ChartLinks(settings.app_secret, host.public_url)
+    admission = services.admission
     replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
 
@@ -92,7 +90,7 @@ def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admiss
             max_age=STATE_SECONDS,
             httponly=True,
             samesite="Lax",
-            secure=settings.public_url.startswith("https://"),
+            secure=host.public_url.startswith("https://"),
             path="/rocketchat",
         )
         return response

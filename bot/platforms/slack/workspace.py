@@ -9,7 +9,6 @@ from pathlib import Path
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
-from bot.process.config import Settings
 from bot.services.sync import Conversation
 
 # Bolt's SQLite installation store, in the data dir (written by the OAuth flow in `app.py`).
@@ -20,22 +19,18 @@ class InstallationsUnreadable(Exception):
     """The installation store could not be read just now (locked, say): not the same as "none"."""
 
 
-def installed(settings: Settings) -> list[str]:
-    """The workspaces files-bot is installed in (with a bot installation)."""
-    if not settings.slack_client_id:
-        return []
-    return installed_teams(settings.data_dir / INSTALLATIONS_FILE, settings.slack_client_id)
+def installed(data_dir: Path, client_id: str) -> list[str]:
+    """The workspaces files-bot (the Slack app `client_id`) is installed in, with a bot installation."""
+    return installed_teams(data_dir / INSTALLATIONS_FILE, client_id)
 
 
-def bot_tokens(settings: Settings) -> dict[str, str]:
+def bot_tokens(data_dir: Path, client_id: str) -> dict[str, str]:
     """team id → the bot token of every workspace files-bot is installed in. (A token the store fails to
     read is missing from this map; `installed` says whether the workspace is installed at all.)"""
-    if not settings.slack_client_id:
-        return {}
-    db = settings.data_dir / INSTALLATIONS_FILE
-    store = SQLite3InstallationStore(database=str(db), client_id=settings.slack_client_id)
+    db = data_dir / INSTALLATIONS_FILE
+    store = SQLite3InstallationStore(database=str(db), client_id=client_id)
     tokens: dict[str, str] = {}
-    for team in installed(settings):
+    for team in installed(data_dir, client_id):
         bot = store.find_bot(enterprise_id=None, team_id=team)
         if bot is not None and bot.bot_token:
             tokens[team] = bot.bot_token
