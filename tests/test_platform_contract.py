@@ -258,3 +258,81 @@ def test_it_renders_a_reply_as_its_own_payload(world: World):
 def test_it_contributes_its_checks_to_the_doctor(world: World):
     checks = world.platform.checks()
     assert checks and all(check.ok for check in checks), checks
+
+
+# -- what the adapters share ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "7"}, 7),
+        ({"retry-after": ["3"]}, 3),  # slack_sdk hands headers over as lists
+        ({"RETRY-AFTER": " 12 "}, 12),
+        ({"Retry-After": "-4"}, 0),
+        ({"Retry-After": "soon"}, None),
+        ({"Retry-After": "1.5"}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_one_retry_after_parser_for_both_clients(headers, seconds):
+    from bot.platforms.payloads import retry_after
+    from bot.platforms.rocketchat.client import rate_limit_wait
+
+    assert retry_after(headers) == seconds
+    if headers is not None and seconds is not None:
+        assert rate_limit_wait(headers) == float(seconds)  # Rocket.Chat's reads it first, then X-RateLimit-Reset
+
+
+@pytest.mark.parametrize(("value", "number"), [("12", 12), (12, 12), (None, 0), ("x", 0), ([], 0)])
+def test_numbers_from_either_platform_are_read_leniently(value, number):
+    from bot.platforms.payloads import as_int
+
+    assert as_int(value) == number
+
+
+def test_both_couriers_tell_a_refusal_from_no_answer():
+    from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
+    from slack_sdk.errors import SlackApiError, SlackClientError
+    from slack_sdk.web import SlackResponse
+
+    from bot.platforms.rocketchat.courier import DELIVERY as ROCKETCHAT
+    from bot.platforms.slack.courier import DELIVERY as SLACK
+    from bot.services.weekly import DeliveryFailed
+
+    def failure(delivery, error: Exception) -> DeliveryFailed:
+        def call() -> None:
+            raise error
+
+        with pytest.raises(DeliveryFailed) as caught:
+            delivery.call(call)
+        return caught.value
+
+    def slack_refusal(code: str) -> SlackApiError:
+        response = SlackResponse(
+            client=None,
+            http_verb="POST",
+            api_url="chat.postMessage",
+            req_args={},
+            data={"ok": False, "error": code},
+            headers={},
+            status_code=200,
+        )
+        return SlackApiError(code, response)
+
+    gone = failure(SLACK, slack_refusal("user_not_found"))
+    assert (gone.reason, gone.retryable) == ("Slack: user_not_found", False)
+    assert failure(SLACK, slack_refusal("internal_error")).retryable
+    down = failure(SLACK, SlackClientError("boom"))
+    assert (down.reason, down.retryable) == ("Slack unreachable: SlackClientError", True)
+    limited = failure(ROCKETCHAT, RocketApiException(429, "", {"error": "slow down", "errorType": "too-many"}))
+    assert (limited.reason, limited.retryable) == ("Rocket.Chat: too-many", True)
+    assert not failure(ROCKETCHAT, RocketApiException(403, "", {"error": "no"})).retryable
+    proxy = failure(ROCKETCHAT, RocketBadStatusCodeException(502, "<html>"))
+    assert (proxy.reason, proxy.retryable) == ("Rocket.Chat: HTTP 502", True)
+    assert failure(ROCKETCHAT, requests.ConnectionError()).reason == "Rocket.Chat unreachable: ConnectionError"
+
+    def bug() -> None:
+        raise KeyError("a bug is not a delivery failure")
+
+    with pytest.raises(KeyError):
+        SLACK.call(bug)
