@@ -18,30 +18,26 @@ def blueprint(app: App) -> Blueprint:
     slack = SlackRequestHandler(app)
     bp = Blueprint("slack", __name__)
 
-    @bp.post(EVENTS_PATH)
-    def slack_events() -> Response | tuple[Response, int]:
+    def handled(what: str) -> Response | tuple[Response, int]:
+        """Bolt handles errors in dispatch itself; what escapes is a body it could not even parse (JSON that
+        isn't, a `payload` that is not an object, …; on a GET, whose body is never used, Bolt's adapter still
+        parses it as its Content-Type says): the sender's fault, so a 400."""
         try:
             return slack.handle(request)
         except Exception as error:
-            # Bolt handles errors in dispatch itself; what escapes is a body it could not even parse
-            # (JSON that isn't, a `payload` that is not an object, …): the sender's fault, so a 400.
-            log.warning("unparseable Slack request refused: %s", type(error).__name__)
+            log.warning("unparseable Slack %s refused: %s", what, type(error).__name__)
             return jsonify(error="malformed request"), 400
 
-    def oauth_page() -> Response | tuple[Response, int]:
-        try:
-            return slack.handle(request)
-        except Exception as error:
-            # A GET's body is never used, yet Bolt's adapter parses it (as its Content-Type says).
-            log.warning("unparseable Slack OAuth request refused: %s", type(error).__name__)
-            return jsonify(error="malformed request"), 400
+    @bp.post(EVENTS_PATH)
+    def slack_events() -> Response | tuple[Response, int]:
+        return handled("request")
 
     @bp.get(INSTALL_PATH)
     def slack_install() -> Response | tuple[Response, int]:
-        return oauth_page()
+        return handled("OAuth request")
 
     @bp.get(REDIRECT_PATH)
     def slack_oauth_redirect() -> Response | tuple[Response, int]:
-        return oauth_page()
+        return handled("OAuth request")
 
     return bp
