@@ -10,6 +10,7 @@ from the environment.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,16 +75,9 @@ KNOWN = {
 
 
 class Registry:
-    def __init__(self, settings: Settings) -> None:
-        """Builds every configured platform (no I/O: they call their platform only when asked)."""
+    def __init__(self, settings: Settings, platforms: Sequence[Platform]) -> None:
         self._settings = settings
-        host = Host(public_url=settings.public_url, data_dir=settings.data_dir)
-        built: list[Platform] = []
-        if settings.slack is not None:
-            built.append(SlackPlatform(settings.slack, host))
-        if settings.rocketchat is not None:
-            built.append(RocketChatPlatform(settings.rocketchat, host))
-        self.platforms: tuple[Platform, ...] = tuple(built)
+        self.platforms: tuple[Platform, ...] = tuple(platforms)
         self._missing = {
             PlatformName.SLACK: settings.slack_missing,
             PlatformName.ROCKETCHAT: settings.rocketchat_missing,
@@ -91,7 +85,15 @@ class Registry:
 
     @classmethod
     def build(cls, settings: Settings) -> Registry:
-        return cls(settings)
+        """Every configured platform, built once from its own settings (no I/O: a platform calls out only
+        when asked)."""
+        host = Host(public_url=settings.public_url, data_dir=settings.data_dir)
+        built: list[Platform] = []
+        if settings.slack is not None:
+            built.append(SlackPlatform(settings.slack, host))
+        if settings.rocketchat is not None:
+            built.append(RocketChatPlatform(settings.rocketchat, host))
+        return cls(settings, built)
 
     def get(self, name: str) -> Platform | None:
         """The platform called `name` (a cache's or a ledger's platform column), if it is served here."""

@@ -3,7 +3,8 @@
 `Settings` holds the process's own settings and each platform's, nested: `slack` and `rocketchat` are
 present only when every variable that platform needs is set, so nothing downstream narrows a missing one.
 A half-configured platform is not served; its missing variables are in `slack_missing` /
-`rocketchat_missing`.
+`rocketchat_missing`. Each platform's settings type is defined beside its adapter and reaches this module
+through the registry (the core imports no adapter).
 """
 
 from __future__ import annotations
