@@ -23,13 +23,12 @@ from flask import Flask, request
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from waitress import serve
 
+from bot import storage
 from bot.platforms.slack import render
 from bot.platforms.slack.client import web_client
 from bot.platforms.slack.files_source import SlackFileSource
-from bot.platforms.slack.workspace import INSTALLATIONS_FILE
 from bot.process.config import Settings
 from bot.process.server import MAX_BODY_BYTES, THREADS
 from handlers import files_command
@@ -41,9 +40,8 @@ WORKERS = 128
 
 
 def user_tokens(settings: Settings, team: str, users: list[str]) -> dict[str, str]:
-    store = SQLite3InstallationStore(
-        database=str(settings.data_dir / INSTALLATIONS_FILE), client_id=settings.slack_client_id or ""
-    )
+    assert settings.slack is not None
+    store = storage.backend(settings.data_dir).slack_installations(settings.slack.client_id)
     tokens: dict[str, str] = {}
     for user in users:
         found = store.find_installation(enterprise_id=None, team_id=team, user_id=user)
@@ -56,7 +54,8 @@ def main() -> None:
     port, team, users = int(sys.argv[1]), sys.argv[2], sys.argv[3].split(",")
     settings = Settings.from_env()
     tokens = user_tokens(settings, team, users)
-    client = web_client(settings)
+    assert settings.slack is not None
+    client = web_client(settings.slack.api_url)
     codec = StateCodec(os.environ["SLACK_SIGNING_SECRET"], purpose="slack")
     app = App(
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],

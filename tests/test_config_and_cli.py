@@ -12,23 +12,30 @@ import requests
 
 from bot.process.config import Settings
 
+SLACK_ENV = {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}
+
 
 def test_defaults():
     s = Settings.from_env({})
-    assert (
-        s.slack_api_url == "https://slack.com/api/" and s.slack_authorize_url == "https://slack.com/oauth/v2/authorize"
-    )
     assert s.port == 3000 and s.data_dir == Path("./data") and s.public_url == "http://localhost:3000"
-    assert not s.slack_configured
-    assert s.slack_missing == ["SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"]
+    assert s.slack is None and s.rocketchat is None and not s.has_credentials
+    assert s.slack_missing == ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+    slack = Settings.from_env(SLACK_ENV).slack
+    assert slack is not None
+    assert slack.api_url == "https://slack.com/api/" and slack.authorize_url == "https://slack.com/oauth/v2/authorize"
 
 
 def test_api_url_moves_the_consent_page_with_it():
     s = Settings.from_env(
-        {"SLACK_API_URL": "http://127.0.0.1:9/api", "PORT": "8080", "FILES_BOT_PUBLIC_URL": "https://bot.example/"}
+        {
+            **SLACK_ENV,
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "PORT": "8080",
+            "FILES_BOT_PUBLIC_URL": "https://bot.example/",
+        }
     )
-    assert s.slack_api_url == "http://127.0.0.1:9/api/"
-    assert s.slack_authorize_url == "http://127.0.0.1:9/oauth/v2/authorize"
+    assert s.slack is not None and s.slack.api_url == "http://127.0.0.1:9/api/"
+    assert s.slack.authorize_url == "http://127.0.0.1:9/oauth/v2/authorize"
     assert s.public_url == "https://bot.example" and s.port == 8080
 
 

@@ -55,3 +55,19 @@ def test_nothing_configured():
         result.returncode == 1
         and "[FIX] configuration: no platform configured: set SLACK_SIGNING_SECRET" in result.stdout
     )
+
+
+def test_rocketchat_contributes_its_own_checks(rc_env, fake_rc):
+    result = doctor(rc_env)
+    assert result.returncode == 0, result.stdout
+    assert "[ok] configuration: serving rocketchat" in result.stdout
+    assert "[ok] server: Rocket.Chat 7.0.0" in result.stdout
+    assert "[ok] bot account: logged in as @admin" in result.stdout
+    assert "[ok] OAuth app: client id and secret accepted" in result.stdout
+
+
+def test_half_a_rocketchat_set_up_still_gets_its_server_checked():
+    result = doctor({"FILES_BOT_DATA_DIR": "/nonexistent/files-bot", "ROCKETCHAT_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 1
+    assert "[FIX] configuration: no platform configured: set SLACK_SIGNING_SECRET" in result.stdout
+    assert "[FIX] server: http://127.0.0.1:9 is not reachable" in result.stdout

@@ -47,6 +47,12 @@ def rows_of(cache: SQLiteStore, platform: str, workspace: str) -> dict[str, int]
         }
 
 
+def installed_bot_tokens(env: dict[str, str]) -> dict[str, str]:
+    settings = Settings.from_env(env)
+    assert settings.slack is not None
+    return bot_tokens(settings.data_dir, settings.slack.client_id)
+
+
 def used_workspace(slack: SlackDriver, env: dict[str, str]) -> SQLiteStore:
     """Synced, subscribed to, reported on (ledger and snapshots), plus another workspace that must stay."""
     slack.authorize(ANA)
@@ -62,12 +68,12 @@ def used_workspace(slack: SlackDriver, env: dict[str, str]) -> SQLiteStore:
 
 def test_app_uninstalled_purges_the_workspace_and_still_deletes_its_tokens(slack: SlackDriver, bot_env):
     cache = used_workspace(slack, bot_env)
-    assert bot_tokens(Settings.from_env(bot_env))  # installed
+    assert installed_bot_tokens(bot_env)  # installed
     assert slack.event({"type": "app_uninstalled", "event_ts": "1780000000.000100"}).status_code == 200
     assert rows_of(cache, "slack", TEAM) == dict.fromkeys(TABLES, 0)
     assert ("slack", TEAM) not in cache.workspaces() and ("slack", OTHER) in cache.workspaces()
     assert cache.workspace("slack", OTHER).reports().subscribers("C0ELSE") == {"U0ELSE"}
-    assert bot_tokens(Settings.from_env(bot_env)) == {}  # Bolt's own listener still ran: the tokens are gone
+    assert installed_bot_tokens(bot_env) == {}  # Bolt's own listener still ran: the tokens are gone
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -132,8 +132,8 @@ def test_a_chart_that_never_gets_processed_does_not_hold_the_reports_back(slack:
     cache = synced(bot_env)
     settings = Settings.from_env(bot_env)
     waits: list[float] = []
-    token = bot_tokens(settings)[TEAM]
-    couriers = lambda *_: SlackCourier(web_client(settings), token, sleep=waits.append)  # noqa: E731
+    token = bot_tokens(settings.data_dir, settings.slack.client_id)[TEAM]
+    couriers = lambda *_: SlackCourier(web_client(settings.slack.api_url), token, sleep=waits.append)  # noqa: E731
     summary = weekly.run(cache, couriers, now=MONDAY_9, sleep=waits.append)
     assert summary.sent == 4 and summary.failed == 0
     for admin_report in [m for m in slack.fake.messages if "Workspace storage report" in m["text"]]:

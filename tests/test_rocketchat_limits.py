@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import requests
 
@@ -141,8 +140,8 @@ def test_the_sync_never_takes_the_calls_people_need(fake_rc, rc_env, tmp_path):
                 clock.advance(60)
             sync.join(timeout=0.1)
     assert fake_rc.rate_limiter.refused == 0
-    server = urlparse(settings.rocketchat_url or "").netloc
-    kept = cache.workspace("rocketchat", server)
+    assert settings.rocketchat is not None
+    kept = cache.workspace("rocketchat", settings.rocketchat.workspace)
     rooms = [c.id for c in kept.conversations() + kept.left_conversations()]
     synced = {room for room in rooms if kept.files(conversation=room)}
     assert synced == {GENERAL, *(f"rcSync{n:04d}" for n in range(12))}

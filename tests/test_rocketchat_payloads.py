@@ -12,7 +12,7 @@ import requests
 
 from bot.platforms.rocketchat.client import bot_client
 from bot.platforms.rocketchat.files_source import to_file_info
-from bot.process.config import Settings
+from bot.platforms.rocketchat.settings import BotAccount
 from handlers.query import Kind
 from tests.rocketchat_harness import ADMIN, BEN, DESIGN, SECRET
 
@@ -50,14 +50,8 @@ def test_fake_speaks_the_recorded_shapes(fake_rc):
 
 
 def test_room_roles_for_the_bots_own_work(fake_rc):
-    settings = Settings.from_env(
-        {
-            "ROCKETCHAT_URL": fake_rc.base_url,
-            "ROCKETCHAT_BOT_USER_ID": ADMIN,
-            "ROCKETCHAT_BOT_TOKEN": fake_rc.personal_access_token(ADMIN),
-        }
-    )
+    bot = BotAccount(ADMIN, fake_rc.personal_access_token(ADMIN))
     fake_rc.rooms[SECRET].members.add(ADMIN)
-    roles = bot_client(settings).groups_roles(room_id=SECRET)
+    roles = bot_client(fake_rc.base_url, bot).groups_roles(room_id=SECRET)
     assert [r["u"]["username"] for r in roles["roles"]] == ["ben"]
-    assert bot_client(settings).channels_roles(room_id=DESIGN)["roles"][0]["roles"] == ["owner"]
+    assert bot_client(fake_rc.base_url, bot).channels_roles(room_id=DESIGN)["roles"][0]["roles"] == ["owner"]

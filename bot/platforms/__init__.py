@@ -1,1 +1,1 @@
-"""One adapter per platform: Slack and Rocket.Chat."""
+"""The platforms: one contract, the registry that builds them, and an adapter each for Slack and Rocket.Chat."""

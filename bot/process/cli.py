@@ -9,6 +9,7 @@ import signal
 import threading
 from pathlib import Path
 
+from bot.platforms.registry import Registry, rocketchat_setup_check
 from bot.process import logs
 from bot.process.config import Settings
 
@@ -138,7 +139,7 @@ def _forget(settings: Settings, workspace: str) -> int:
             f"conversation(s), {deleted.subscriptions} subscription(s), {deleted.reports} report "
             f"record(s) and {deleted.snapshots} weekly snapshot(s)"
         )
-        if _still_served(settings, platform, workspace):
+        if _still_served(Registry.build(settings), platform, workspace):
             print(
                 f"  files-bot is still installed in {workspace}: the next sync reads it again. "
                 "Uninstall the app there (or remove the server from the configuration) to keep it forgotten."
@@ -146,26 +147,19 @@ def _forget(settings: Settings, workspace: str) -> int:
     return 0
 
 
-def _still_served(settings: Settings, platform: str, workspace: str) -> bool:
-    if platform == "slack":
-        from bot.platforms.slack.workspace import installed
-
-        return workspace in installed(settings)
-    from bot.platforms.rocketchat.workspace import workspace_id
-
-    return bool(settings.rocketchat_url) and workspace == workspace_id(settings.rocketchat_url or "")
+def _still_served(registry: Registry, platform: str, workspace: str) -> bool:
+    served = registry.get(platform)
+    return served is not None and workspace in served.workspaces()
 
 
 def _rocketchat_check(settings: Settings) -> int:
-    from bot.platforms.rocketchat.check import run_checks, todo
-
-    checks = run_checks(settings)
-    for check in checks:
+    setup = rocketchat_setup_check(settings)
+    for check in setup.checks:
         print(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
     print("\nOn the Rocket.Chat side (the bot cannot check these):")
-    for n, step in enumerate(todo(settings), 1):
+    for n, step in enumerate(setup.todo, 1):
         print(f"  {n}. {step}")
-    return 0 if all(c.ok for c in checks) else 1
+    return 0 if all(c.ok for c in setup.checks) else 1
 
 
 def _serve(settings: Settings, host: str) -> int:
@@ -175,9 +169,10 @@ def _serve(settings: Settings, host: str) -> int:
     from bot.process.server import create_app, make_server, shutdown
 
     priority = AckPriority()
-    server = make_server(settings, host=host, app=create_app(settings, priority))
+    registry = Registry.build(settings)
+    server = make_server(settings, host=host, app=create_app(settings, priority, registry))
     scheduler = None
-    if any(settings.platforms.values()):
+    if registry.platforms:
         from bot.process import scheduler as scheduling
 
         scheduler = scheduling.build(settings)
@@ -190,7 +185,7 @@ def _serve(settings: Settings, host: str) -> int:
         threading.Thread(target=shutdown, args=(server,), daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
-    configured = [name for name, on in settings.platforms.items() if on]
+    configured = [platform.name for platform in registry.platforms]
     logging.getLogger("files-bot").info(
         "files-bot listening on http://%s:%s (platforms: %s; data: %s)",
         host,

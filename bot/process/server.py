@@ -13,15 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
-from slack_bolt.adapter.flask import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.platforms.rocketchat.paths import ACTION_PATH as RC_ACTION_PATH
-from bot.platforms.rocketchat.paths import COMMAND_PATH as RC_COMMAND_PATH
-from bot.platforms.rocketchat.paths import INSTALL_PATH as RC_INSTALL_PATH
-from bot.platforms.rocketchat.paths import REDIRECT_PATH as RC_REDIRECT_PATH
-from bot.platforms.slack.paths import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
+from bot.platforms.contract import PlatformName, Services
+from bot.platforms.registry import Registry
 from bot.process import logs, metrics
 from bot.process.ack_priority import AckPriority
 from bot.process.admission import Admission
@@ -38,72 +34,27 @@ THREADS = 16
 # once, so that the other threads stay free for Slack's acks whatever Rocket.Chat sends (bot/process/admission.py).
 ROCKETCHAT_SLOTS = THREADS // 4
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# A request's platform, for metrics: the first segment of its path (`/slack/…`, `/rocketchat/…`).
+_PLATFORM_PREFIXES = frozenset(PlatformName)
 
 
-def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask:
+def create_app(settings: Settings, priority: AckPriority | None = None, registry: Registry | None = None) -> Flask:
     """Routes for every configured platform, plus `/healthz` and `/metrics`. `priority` counts this app's
-    requests in flight, so that deferred work (and the collector) can wait for a quiet moment."""
+    requests in flight, so that deferred work (and the collector) can wait for a quiet moment. `registry`:
+    the platforms, when the caller has built them already."""
     # Every file the bot writes (SQLite: tokens, file metadata) is private to its user: 0600.
     os.umask(0o077)
     web = Flask("files-bot")
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    platforms = settings.platforms
+    registry = registry or Registry.build(settings)
+    served = registry.served()
 
     cache = open_store(settings.data_dir)
     limiter = ratelimit.shared()  # one per process: /files and the scheduled sync share it
     priority = priority or AckPriority()
-    if settings.slack_configured:
-        from bot.platforms.slack.app import build_app
-
-        slack = SlackRequestHandler(build_app(settings, cache, limiter, priority))
-
-        @web.post(EVENTS_PATH)
-        def slack_events() -> Response | tuple[Response, int]:
-            try:
-                return slack.handle(request)
-            except Exception as error:
-                # Bolt handles errors in dispatch itself; what escapes is a body it could not even parse
-                # (JSON that isn't, a `payload` that is not an object, …): the sender's fault, so a 400.
-                log.warning("unparseable Slack request refused: %s", type(error).__name__)
-                return jsonify(error="malformed request"), 400
-
-        def oauth_page() -> Response | tuple[Response, int]:
-            try:
-                return slack.handle(request)
-            except Exception as error:
-                # A GET's body is never used, yet Bolt's adapter parses it (as its Content-Type says).
-                log.warning("unparseable Slack OAuth request refused: %s", type(error).__name__)
-                return jsonify(error="malformed request"), 400
-
-        @web.get(INSTALL_PATH)
-        def slack_install() -> Response | tuple[Response, int]:
-            return oauth_page()
-
-        @web.get(REDIRECT_PATH)
-        def slack_oauth_redirect() -> Response | tuple[Response, int]:
-            return oauth_page()
-    else:
-        log.warning("Slack is not configured: set %s to serve it", ", ".join(settings.slack_missing))
-
-        @web.route(EVENTS_PATH, methods=["GET", "POST"])
-        @web.get(INSTALL_PATH)
-        @web.get(REDIRECT_PATH)
-        def slack_unconfigured() -> tuple[Response, int]:
-            return jsonify(error="Slack is not configured on this files-bot"), 503
-
-    if settings.rocketchat_configured:
-        from bot.platforms.rocketchat.routes import blueprint
-
-        web.register_blueprint(blueprint(settings, cache, limiter, Admission(ROCKETCHAT_SLOTS)))
-    else:
-        log.warning("Rocket.Chat is not configured: set %s to serve it", ", ".join(settings.rocketchat_missing))
-
-        @web.post(RC_COMMAND_PATH)
-        @web.post(RC_ACTION_PATH)
-        @web.get(RC_INSTALL_PATH)
-        @web.get(RC_REDIRECT_PATH)
-        def rocketchat_unconfigured() -> tuple[Response, int]:
-            return jsonify(error="Rocket.Chat is not configured on this files-bot"), 503
+    services = Services(cache, limiter, priority, Admission(ROCKETCHAT_SLOTS))
+    for blueprint in registry.blueprints(services):
+        web.register_blueprint(blueprint)
 
     @web.before_request
     def start_request() -> None:
@@ -119,7 +70,8 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
 
     @web.after_request
     def finish_request(response: Response) -> Response:
-        platform = request.path.split("/")[1] if request.path.startswith(("/slack/", "/rocketchat/")) else None
+        prefix = request.path.split("/")[1] if request.path.count("/") > 1 else ""
+        platform = prefix if prefix in _PLATFORM_PREFIXES else None
         if platform is not None:
             metrics.REQUESTS.labels(platform, metrics.outcome(response.status_code)).inc()
             metrics.ACK_SECONDS.labels(platform).observe(time.perf_counter() - g.get("started", time.perf_counter()))
@@ -132,7 +84,7 @@ def create_app(settings: Settings, priority: AckPriority | None = None) -> Flask
 
     @web.get("/healthz")
     def healthz() -> Response:
-        return jsonify(status="ok", platforms=platforms)
+        return jsonify(status="ok", platforms=served)
 
     return web
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.platforms.registry import Registry
 from bot.process.config import Settings
 from bot.services import ratelimit, weekly
 from bot.services.sync import describe
@@ -57,29 +58,14 @@ def reconcile_all() -> None:
 
 
 def couriers(settings: Settings) -> Callable[[str, str], Courier | None]:
-    """platform, workspace → the bot's sender there (None when the bot has no credentials for it, or the
-    workspace is not the one configured: a cached Rocket.Chat server the bot no longer serves is never
-    reported on through the one it serves now)."""
+    """platform, workspace → the bot's sender there (None when the platform is not served, or the bot has
+    no credentials in that workspace, or does not serve it: a cached Rocket.Chat server the bot no longer
+    serves is never reported on through the one it serves now)."""
+    registry = Registry.build(settings)
 
     def make(platform: str, workspace: str) -> Courier | None:
-        if platform == "slack" and settings.slack_configured and settings.slack_client_id:
-            from bot.platforms.slack.client import web_client
-            from bot.platforms.slack.courier import SlackCourier
-            from bot.platforms.slack.workspace import bot_tokens
-
-            token = bot_tokens(settings).get(workspace)
-            return SlackCourier(web_client(settings), token) if token else None
-        if platform == "rocketchat" and settings.rocketchat_url and settings.rocketchat_bot_token:
-            from bot.platforms.rocketchat.charts import ChartLinks
-            from bot.platforms.rocketchat.client import bot_client
-            from bot.platforms.rocketchat.courier import RocketChatCourier
-            from bot.platforms.rocketchat.workspace import workspace_id
-
-            if workspace != workspace_id(settings.rocketchat_url):
-                return None
-            secret = settings.rocketchat_app_secret
-            charts = ChartLinks(secret, settings.public_url) if secret else None
-            return RocketChatCourier(bot_client(settings), charts)
-        return None
+        served = registry.get(platform)
+        bot = served.bot_workspace(workspace) if served is not None else None
+        return bot.courier() if bot is not None else None
 
     return make

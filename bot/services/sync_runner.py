@@ -9,9 +9,12 @@ a shell without the variables); `files-bot forget` removes its data.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection
 
+from bot.platforms.contract import BotWorkspace, Platform
+from bot.platforms.registry import Registry
 from bot.process import metrics
 from bot.process.config import Settings
 from bot.services.ratelimit import RateLimiter
@@ -25,62 +28,31 @@ log = logging.getLogger(__name__)
 
 def run_sync(settings: Settings, cache: Store, limiter: RateLimiter, *, full: bool = False) -> dict[str, SyncResult]:
     """Sync every workspace the bot is installed in; returns results by "platform:workspace"."""
-    results: dict[str, SyncResult] = {}
-    if settings.slack_configured and settings.slack_client_id:
-        _isolated(results, "slack", "slack", "platform", lambda: _sync_slack(settings, cache, limiter, full, results))
-    if settings.rocketchat_configured and settings.rocketchat_bot_token and settings.rocketchat_bot_user_id:
-        _isolated(
-            results,
-            "rocketchat",
-            "rocketchat",
-            "platform",
-            lambda: _sync_rocketchat(settings, cache, limiter, full, results),
-        )
-    return results
+    run = _Run(cache, limiter, full)
+    for platform in Registry.build(settings).platforms:
+        _isolated(run.results, platform.name, platform.name, "platform", functools.partial(run.platform, platform))
+    return run.results
 
 
-def _sync_slack(
-    settings: Settings, cache: Store, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
-) -> None:
-    from bot.platforms.slack.client import web_client
-    from bot.platforms.slack.files_source import SlackFileSource
-    from bot.platforms.slack.workspace import bot_conversations, bot_tokens, installed
+class _Run:
+    def __init__(self, cache: Store, limiter: RateLimiter, full: bool) -> None:
+        self._cache = cache
+        self._limiter = limiter
+        self._full = full
+        self.results: dict[str, SyncResult] = {}
 
-    client = web_client(settings)
-    _forget_unserved(cache, "slack", installed(settings), results)
-    tokens = bot_tokens(settings)
-    syncer = Syncer(cache, limiter)
-    for team, token in tokens.items():
-        source = SlackFileSource(client, token)
+    def platform(self, platform: Platform) -> None:
+        _forget_unserved(self._cache, platform.name, platform.workspaces(), self.results)
+        for bot in platform.bot_workspaces():
+            work = functools.partial(self.workspace, platform.name, bot)
+            _isolated(self.results, f"{platform.name}:{bot.id}", platform.name, "workspace", work)
 
-        def sync_team(team: str = team, token: str = token, source: SlackFileSource = source) -> None:
-            results[f"slack:{team}"] = syncer.sync("slack", team, source, bot_conversations(client, token), full=full)
-
-        _isolated(results, f"slack:{team}", "slack", "workspace", sync_team)
-
-
-def _sync_rocketchat(
-    settings: Settings, cache: Store, limiter: RateLimiter, full: bool, results: dict[str, SyncResult]
-) -> None:
-    from bot.platforms.rocketchat.client import bot_client
-    from bot.platforms.rocketchat.files_source import RocketChatFileSource
-    from bot.platforms.rocketchat.pacing import Pacer
-    from bot.platforms.rocketchat.workspace import bot_rooms, workspace_id
-
-    workspace = workspace_id(settings.rocketchat_url or "")
-    _forget_unserved(cache, "rocketchat", {workspace}, results)
-
-    def sync_server() -> None:
-        api = bot_client(settings)
-        # Every call paced per route, from the share above the people's reserve (unless the server exempts
-        # the bot account from its rate limiter, which the pacer learns from its first answer).
-        pacer = Pacer(limiter, settings.rocketchat_url or "", settings.rocketchat_bot_user_id or "", background=True)
-        rooms, types = bot_rooms(api, pacer)
-        source = RocketChatFileSource(api, settings.rocketchat_url or "", types, pacer=pacer)
-        syncer = Syncer(cache, limiter, method=None)
-        results[f"rocketchat:{workspace}"] = syncer.sync("rocketchat", workspace, source, rooms, full=full)
-
-    _isolated(results, f"rocketchat:{workspace}", "rocketchat", "workspace", sync_server)
+    def workspace(self, platform: str, bot: BotWorkspace) -> None:
+        """One workspace, with the bot's own credentials: only the conversations the bot is in."""
+        conversations = bot.conversations(self._limiter)
+        source = bot.file_source(conversations, self._limiter)
+        syncer = Syncer(self._cache, self._limiter, method=bot.sync_method)
+        self.results[f"{platform}:{bot.id}"] = syncer.sync(platform, bot.id, source, conversations, full=self._full)
 
 
 def _forget_unserved(cache: Store, platform: str, served: Collection[str], results: dict[str, SyncResult]) -> None:

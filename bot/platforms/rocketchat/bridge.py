@@ -14,7 +14,6 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.platforms.rocketchat import client, render
 from bot.platforms.rocketchat.charts import ChartLinks
@@ -24,7 +23,7 @@ from bot.platforms.rocketchat.oauth import RocketChatOAuth
 from bot.platforms.rocketchat.pacing import Pacer
 from bot.platforms.rocketchat.paths import INSTALL_PATH
 from bot.platforms.rocketchat.protocol import Action, Command, Room
-from bot.process.config import Settings
+from bot.platforms.rocketchat.settings import RocketChatSettings
 from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
 from bot.storage.interface import Store
@@ -50,17 +49,24 @@ ROOM_FILES_SECONDS = 60.0
 
 
 class RocketChatFiles:
-    def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: Store, limiter: RateLimiter) -> None:
+    def __init__(
+        self,
+        settings: RocketChatSettings,
+        public_url: str,
+        oauth: RocketChatOAuth,
+        cache: Store,
+        limiter: RateLimiter,
+    ) -> None:
         """`limiter`: the process's, shared with the sync (Rocket.Chat counts both alike)."""
-        assert settings.rocketchat_url and settings.rocketchat_app_secret
         self._settings = settings
+        self._public_url = public_url
         self._oauth = oauth
         self._cache = cache
         self._limiter = limiter
-        self._codec = StateCodec(settings.rocketchat_app_secret, purpose="rocketchat")
-        self._charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
+        self._codec = StateCodec(settings.app_secret, purpose="rocketchat")
+        self._charts = ChartLinks(settings.app_secret, public_url)
         # One Rocket.Chat server per bot: its host stands in for Slack's workspace id in button state.
-        self._workspace = urlparse(settings.rocketchat_url).netloc or settings.rocketchat_url
+        self._workspace = settings.workspace
         self._room_files_lock = threading.Lock()
         self._room_files_read: tuple[float, Mapping[str, int]] | None = None
 
@@ -100,11 +106,12 @@ class RocketChatFiles:
     def _report(self, action: str, inv: Invocation) -> dict[str, Any] | Notice:
         """Reports come from the cache and the platform as the bot account (see handlers/report_command.py);
         a report opens in the contextual bar, with the same blocks as the weekly DM."""
-        if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
+        account = self._settings.bot
+        if account is None:
             return Notice(NO_BOT_ACCOUNT)
         data = self._cache.workspace("rocketchat", self._workspace).reports()
         time_left = inv.budget.left if inv.budget is not None else None
-        courier = RocketChatCourier(client.bot_client(self._settings, time_left), self._charts)
+        courier = RocketChatCourier(client.bot_client(self._settings.url, account, time_left), self._charts)
         reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
         if isinstance(reply, ReportView):
             return render.report(reply, courier.user_name, courier.chart_url(reply))
@@ -129,11 +136,10 @@ class RocketChatFiles:
     def _source(
         self, token: str | None, room: Room | None, user_id: str, username: str, budget: Budget
     ) -> RocketChatFileSource:
-        api = client.user_client(self._settings, token, time_left=budget.left) if token else None
+        api = client.user_client(self._settings.url, token, time_left=budget.left) if token else None
         rooms = {room.id: (room.type, room.name)} if room else {}
-        server = self._settings.rocketchat_url or ""
-        pacer = Pacer(self._limiter, server, user_id, time_left=budget.left)
-        source = RocketChatFileSource(api, server, rooms, pacer=pacer, room_files=self._room_files)
+        pacer = Pacer(self._limiter, self._workspace, user_id, time_left=budget.left)
+        source = RocketChatFileSource(api, self._settings.url, rooms, pacer=pacer, room_files=self._room_files)
         source.know_user(user_id, username)
         return source
 
@@ -155,6 +161,6 @@ class RocketChatFiles:
             user_id=user_id,
             conversation_id=room.id if room else "",
             today=datetime.now(UTC).date(),
-            authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
+            authorize_url=f"{self._public_url}{INSTALL_PATH}",
             budget=budget,
         )

@@ -1,16 +1,19 @@
-"""`files-bot rocketchat check`: is this Rocket.Chat set up for files-bot, and what is left to do?"""
+"""`files-bot rocketchat check`: is this Rocket.Chat set up for files-bot, and what is left to do? It works on a
+half-done set-up too (as far as the variables set allow); `files-bot doctor` runs the same server checks.
+"""
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import requests
 
+from bot.platforms.contract import Check
 from bot.platforms.rocketchat import client
 from bot.platforms.rocketchat.paths import REDIRECT_PATH
-from bot.process.config import Settings
+from bot.platforms.rocketchat.settings import BotAccount, OAuthClient, RocketChatSetup
 from bot.services.ratelimit import ServerWindow
 
 PEOPLE_SHARE = (
@@ -19,72 +22,69 @@ PEOPLE_SHARE = (
 )
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-
-
-def run_checks(settings: Settings) -> list[Check]:
-    checks = [_config(settings)]
-    if not settings.rocketchat_url:
+def run_checks(setup: RocketChatSetup, missing: Sequence[str], public_url: str) -> list[Check]:
+    """The configuration (`missing`: the variables still unset), then whatever the server lets us check."""
+    checks = [_config(missing)]
+    if setup.url is None:
         return checks
-    server = _server(settings)
-    checks.append(server)
+    return checks + server_checks(setup.url, setup.oauth, setup.bot, public_url)
+
+
+def server_checks(url: str, oauth: OAuthClient | None, bot: BotAccount | None, public_url: str) -> list[Check]:
+    """The server answers, the bot account logs in (and which rate limiter it meets), the OAuth app exists."""
+    server = _server(url)
+    checks = [server]
     if not server.ok:
         return checks
-    account, window = _bot_account(settings)
+    account, window = _bot_account(url, bot)
     checks.append(account)
     if account.ok:
         checks.append(_rate_limiter(window))
-    checks.append(_oauth_client(settings))
+    checks.append(_oauth_client(url, oauth, public_url))
     return checks
 
 
-def todo(settings: Settings) -> list[str]:
+def todo(public_url: str) -> list[str]:
     """What an admin still has to do on the Rocket.Chat side; the bot cannot see these."""
     return [
         "Administration → Workspace → Settings → General → Apps: enable the Apps framework and development mode "
         "(for uploading a private app).",
         "Administration → Workspace → Apps → Private Apps → Upload App: upload "
         "rocketchat-app/dist/files-bot_<version>.zip (build it with `npm run package` in rocketchat-app/).",
-        f"In the app's settings: files-bot URL = {settings.public_url}; Shared secret = the value of "
-        "ROCKETCHAT_APP_SECRET.",
+        f"In the app's settings: files-bot URL = {public_url}; Shared secret = the value of ROCKETCHAT_APP_SECRET.",
         "Administration → Workspace → Third-party login (OAuth Apps) → New: name files-bot, redirect URI "
-        f"{settings.public_url}{REDIRECT_PATH}, active; copy its Client ID and Client Secret into "
+        f"{public_url}{REDIRECT_PATH}, active; copy its Client ID and Client Secret into "
         "ROCKETCHAT_OAUTH_CLIENT_ID / ROCKETCHAT_OAUTH_CLIENT_SECRET.",
     ]
 
 
-def _config(settings: Settings) -> Check:
-    missing = settings.rocketchat_missing
+def _config(missing: Sequence[str]) -> Check:
     if missing:
         return Check("configuration", False, "set " + ", ".join(missing))
     return Check("configuration", True, "all Rocket.Chat variables are set")
 
 
-def _server(settings: Settings) -> Check:
+def _server(url: str) -> Check:
     try:
-        response = client.session().get(f"{settings.rocketchat_url}/api/info", timeout=client.TIMEOUT_SECONDS)
+        response = client.session().get(f"{url}/api/info", timeout=client.TIMEOUT_SECONDS)
         info = response.json()
     except (requests.RequestException, ValueError) as error:
-        return Check("server", False, f"{settings.rocketchat_url} is not reachable ({type(error).__name__})")
+        return Check("server", False, f"{url} is not reachable ({type(error).__name__})")
     if response.status_code != 200 or not isinstance(info, dict):
-        return Check("server", False, f"{settings.rocketchat_url}/api/info answered HTTP {response.status_code}")
-    return Check("server", True, f"Rocket.Chat {info.get('version', '?')} at {settings.rocketchat_url}")
+        return Check("server", False, f"{url}/api/info answered HTTP {response.status_code}")
+    return Check("server", True, f"Rocket.Chat {info.get('version', '?')} at {url}")
 
 
-def _bot_account(settings: Settings) -> tuple[Check, ServerWindow | None]:
+def _bot_account(url: str, bot: BotAccount | None) -> tuple[Check, ServerWindow | None]:
     """Logs in as the bot account; also returns the rate-limit window its call reported (None: none)."""
-    if not settings.rocketchat_bot_user_id or not settings.rocketchat_bot_token:
+    if bot is None:
         return Check(
             "bot account",
             False,
             "set ROCKETCHAT_BOT_USER_ID and ROCKETCHAT_BOT_TOKEN (a personal access "
             "token of the bot user: My Account → Personal Access Tokens)",
         ), None
-    api = client.bot_client(settings)
+    api = client.bot_client(url, bot)
     try:
         me = api.me()
     except Exception as error:
@@ -121,22 +121,20 @@ def _rate_limiter(window: ServerWindow | None) -> Check:
     )
 
 
-def _oauth_client(settings: Settings) -> Check:
+def _oauth_client(url: str, oauth: OAuthClient | None, public_url: str) -> Check:
     """An authorization-code exchange with a deliberately invalid code: a server that knows the client
     answers `invalid_grant`; wrong client credentials answer `invalid_client`."""
-    if not settings.rocketchat_oauth_client_id or not settings.rocketchat_oauth_client_secret:
+    if oauth is None:
         return Check("OAuth app", False, "set ROCKETCHAT_OAUTH_CLIENT_ID and ROCKETCHAT_OAUTH_CLIENT_SECRET")
     form = {
         "grant_type": "authorization_code",
         "code": "files-bot-check",
-        "client_id": settings.rocketchat_oauth_client_id,
-        "client_secret": settings.rocketchat_oauth_client_secret,
-        "redirect_uri": f"{settings.public_url}{REDIRECT_PATH}",
+        "client_id": oauth.client_id,
+        "client_secret": oauth.client_secret,
+        "redirect_uri": f"{public_url}{REDIRECT_PATH}",
     }
     try:
-        response = client.session().post(
-            f"{settings.rocketchat_url}/oauth/token", data=form, timeout=client.TIMEOUT_SECONDS
-        )
+        response = client.session().post(f"{url}/oauth/token", data=form, timeout=client.TIMEOUT_SECONDS)
         error = response.json().get("error")
     except (requests.RequestException, ValueError, AttributeError) as failure:
         return Check("OAuth app", False, f"/oauth/token did not answer as expected ({type(failure).__name__})")

@@ -17,7 +17,8 @@ from rocketchat_API.rocketchat import RocketChat
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from bot.process.config import Settings
+from bot.platforms.payloads import retry_after
+from bot.platforms.rocketchat.settings import BotAccount
 from bot.services.ratelimit import ServerWindow
 
 TimeLeft = Callable[[], float]
@@ -92,9 +93,9 @@ class DeadlineAdapter(HTTPAdapter):
 
 def rate_limit_wait(headers: Any) -> float | None:
     """Seconds until a Rocket.Chat rate limit resets, from `Retry-After` or `X-RateLimit-Reset`."""
-    retry_after = headers.get("Retry-After")
-    if retry_after is not None and str(retry_after).strip().isdigit():
-        return float(retry_after)
+    wait = retry_after(headers)
+    if wait is not None:
+        return float(wait)
     reset = headers.get("X-RateLimit-Reset")
     if reset is None:
         return None
@@ -159,21 +160,19 @@ def session(bearer: str | None = None, time_left: TimeLeft | None = None) -> req
     return s
 
 
-def user_client(settings: Settings, access_token: str, time_left: TimeLeft | None = None) -> RecordingRocketChat:
+def user_client(server_url: str, access_token: str, time_left: TimeLeft | None = None) -> RecordingRocketChat:
     """Acts as one user, with their own OAuth access token: Rocket.Chat enforces what they may see.
     `time_left`: the seconds the user's command has left, which bounds every call and retry."""
-    return RecordingRocketChat(
-        server_url=settings.rocketchat_url, session=session(access_token, time_left), timeout=TIMEOUT_SECONDS
-    )
+    return RecordingRocketChat(server_url=server_url, session=session(access_token, time_left), timeout=TIMEOUT_SECONDS)
 
 
-def bot_client(settings: Settings, time_left: TimeLeft | None = None) -> RecordingRocketChat:
+def bot_client(server_url: str, account: BotAccount, time_left: TimeLeft | None = None) -> RecordingRocketChat:
     """The bot's own account (personal access token), only for the bot's own work. `time_left`: when the
     work answers a person's command, the seconds it has left."""
     return RecordingRocketChat(
-        server_url=settings.rocketchat_url,
-        auth_token=settings.rocketchat_bot_token,
-        user_id=settings.rocketchat_bot_user_id,
+        server_url=server_url,
+        auth_token=account.token,
+        user_id=account.user_id,
         session=session(time_left=time_left),
         timeout=TIMEOUT_SECONDS,
     )

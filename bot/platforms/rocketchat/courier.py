@@ -14,6 +14,7 @@ from typing import Any
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
+from bot.platforms.delivery import Delivery
 from bot.platforms.rocketchat import render
 from bot.platforms.rocketchat.charts import ChartLinks
 from bot.platforms.rocketchat.client import RecordingRocketChat
@@ -23,6 +24,20 @@ from handlers.report_views import ReportView
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 10_000
+
+
+def _refused(error: Exception) -> DeliveryFailed | None:
+    if isinstance(error, RocketApiException):
+        reason, status = error.error_type or error.status_code, error.status_code
+    elif isinstance(error, RocketBadStatusCodeException):
+        reason, status = f"HTTP {error.status_code}", error.status_code
+    else:
+        return None
+    # Rate limited, or the server failed: another try may go through.
+    return DeliveryFailed(f"Rocket.Chat: {reason}", retryable=status == 429 or status >= 500)
+
+
+DELIVERY = Delivery("Rocket.Chat", refused=_refused, unreachable=(requests.RequestException,))
 
 
 class RocketChatCourier:
@@ -92,19 +107,7 @@ class RocketChatCourier:
         return username
 
     def _call(self, call: Any) -> dict[str, Any]:
-        try:
-            data = call()
-        except RocketApiException as error:
-            raise DeliveryFailed(
-                f"Rocket.Chat: {error.error_type or error.status_code}",
-                retryable=error.status_code >= 500 or error.status_code == 429,
-            ) from None
-        except RocketBadStatusCodeException as error:
-            raise DeliveryFailed(
-                f"Rocket.Chat: HTTP {error.status_code}", retryable=error.status_code >= 500 or error.status_code == 429
-            ) from None
-        except (requests.RequestException, ValueError) as error:
-            raise DeliveryFailed(f"Rocket.Chat unreachable: {type(error).__name__}", retryable=True) from None
+        data = DELIVERY.call(call)
         if not isinstance(data, dict):
             raise DeliveryFailed("Rocket.Chat answered with something other than JSON", retryable=True)
         return data

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
+from bot.platforms.payloads import as_int
 from bot.platforms.rocketchat.client import RecordingRocketChat, rate_limit_wait, seconds
 from bot.platforms.rocketchat.pacing import Pacer
 from bot.process import metrics
@@ -128,7 +129,7 @@ class RocketChatFileSource:
             return self._fetch_walk(query, position, count)
         offset = (position.page - 1) * count
         data = self._files(query.conversation_id, query, offset, count)
-        total = _int(data.get("total"))
+        total = as_int(data.get("total"))
         return SourcePage(
             files=self._file_infos(data), page=position.page, pages=max(1, math.ceil(total / count)), total=total
         )
@@ -145,7 +146,7 @@ class RocketChatFileSource:
         except ConversationUnavailable:
             data = {}  # left (or lost) since subscriptions.get: nothing there to list
         next_cursor: str | None
-        if offset + count < _int(data.get("total")):
+        if offset + count < as_int(data.get("total")):
             next_cursor, checked = f"{index}:{offset + count}", index
         else:
             next_cursor, checked = (f"{index + 1}:0" if index + 1 < len(rooms) else None), index + 1
@@ -277,7 +278,7 @@ def to_file_info(f: dict[str, Any], server_url: str) -> FileInfo:
         id=str(f.get("_id") or ""),
         name=str(f.get("name") or "untitled"),
         title=str(f.get("description") or ""),
-        size=_int(f.get("size")),
+        size=as_int(f.get("size")),
         mimetype=mimetype,
         extension=extension,
         type_label=extension.upper() or mimetype or "file",
@@ -317,10 +318,3 @@ def _time(value: object) -> datetime:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:
         return datetime.fromtimestamp(0, UTC)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return 0

@@ -16,7 +16,7 @@ import requests
 
 from bot.platforms.rocketchat import client
 from bot.platforms.rocketchat.paths import REDIRECT_PATH
-from bot.process.config import Settings
+from bot.platforms.rocketchat.settings import RocketChatSettings
 from bot.storage.interface import TokenStore
 from bot.storage.model import UserToken
 
@@ -31,14 +31,14 @@ class OAuthError(Exception):
 
 
 class RocketChatOAuth:
-    def __init__(self, settings: Settings, store: TokenStore) -> None:
-        assert settings.rocketchat_url and settings.rocketchat_oauth_client_id
+    def __init__(self, settings: RocketChatSettings, public_url: str, store: TokenStore) -> None:
         self._settings = settings
+        self._public_url = public_url
         self._store = store
 
     @property
     def redirect_uri(self) -> str:
-        return f"{self._settings.public_url}{REDIRECT_PATH}"
+        return f"{self._public_url}{REDIRECT_PATH}"
 
     def start(self) -> tuple[str, str]:
         """A fresh state and the consent-page URL to send the browser to."""
@@ -46,12 +46,12 @@ class RocketChatOAuth:
         query = urlencode(
             {
                 "response_type": "code",
-                "client_id": self._settings.rocketchat_oauth_client_id,
+                "client_id": self._settings.oauth.client_id,
                 "redirect_uri": self.redirect_uri,
                 "state": state,
             }
         )
-        return state, f"{self._settings.rocketchat_url}/oauth/authorize?{query}"
+        return state, f"{self._settings.url}/oauth/authorize?{query}"
 
     def finish(self, *, code: str | None, state: str | None, cookie_state: str | None) -> UserToken:
         """Exchange the code, learn who it belongs to, and store their token."""
@@ -63,7 +63,7 @@ class RocketChatOAuth:
         )
         access_token = grant["access_token"]
         try:
-            me = client.user_client(self._settings, access_token).me()
+            me = client.user_client(self._settings.url, access_token).me()
         except Exception as error:
             log.error("GET /api/v1/me failed after the token exchange: %s", type(error).__name__)
             raise OAuthError("Rocket.Chat did not accept the new authorization. Please try again.") from None
@@ -110,12 +110,12 @@ class RocketChatOAuth:
     def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
         form = {
             **form,
-            "client_id": self._settings.rocketchat_oauth_client_id or "",
-            "client_secret": self._settings.rocketchat_oauth_client_secret or "",
+            "client_id": self._settings.oauth.client_id,
+            "client_secret": self._settings.oauth.client_secret,
         }
         try:
             response = client.session().post(
-                f"{self._settings.rocketchat_url}/oauth/token", data=form, timeout=client.TIMEOUT_SECONDS
+                f"{self._settings.url}/oauth/token", data=form, timeout=client.TIMEOUT_SECONDS
             )
             grant = response.json()
         except (requests.RequestException, ValueError) as error:

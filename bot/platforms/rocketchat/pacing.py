@@ -16,7 +16,6 @@ import logging
 import math
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import urlparse
 
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException, RocketBadStatusCodeException
 
@@ -37,19 +36,20 @@ BACKGROUND_ATTEMPTS = 3
 
 
 class Pacer:
-    """The pacing of one command's calls (or one sync's), made as `caller` (a user id)."""
+    """The pacing of one command's calls (or one sync's) on the server `workspace`, made as `caller` (a user
+    id)."""
 
     def __init__(
         self,
         limiter: RateLimiter,
-        server_url: str,
+        workspace: str,
         caller: str,
         *,
         background: bool = False,
         time_left: TimeLeft | None = None,
     ) -> None:
         self._limiter = limiter
-        self._workspace = urlparse(server_url).netloc
+        self._workspace = workspace
         self._caller = ("rocketchat", self._workspace, caller)
         self._background = background
         self._time_left = time_left

@@ -14,17 +14,15 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
 from bot import storage
+from bot.platforms.contract import Host, Services
 from bot.platforms.rocketchat import protocol
 from bot.platforms.rocketchat.bridge import RocketChatFiles
 from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
 from bot.platforms.rocketchat.oauth import STATE_COOKIE, STATE_SECONDS, OAuthError, RocketChatOAuth
 from bot.platforms.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
+from bot.platforms.rocketchat.settings import RocketChatSettings
 from bot.platforms.rocketchat.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, BridgeVerifier
-from bot.process.admission import Admission
-from bot.process.config import Settings
 from bot.process.replay import ReplayGuard
-from bot.services.ratelimit import RateLimiter
-from bot.storage.interface import Store
 
 T = TypeVar("T")
 
@@ -33,12 +31,14 @@ log = logging.getLogger(__name__)
 BUSY_PAGE = "files-bot is busy with other requests right now. Reload this page in a moment."
 
 
-def blueprint(settings: Settings, cache: Store, limiter: RateLimiter, admission: Admission) -> Blueprint:
-    assert settings.rocketchat_app_secret
-    oauth = RocketChatOAuth(settings, storage.backend(settings.data_dir).rocketchat_tokens(state_seconds=STATE_SECONDS))
-    files = RocketChatFiles(settings, oauth, cache, limiter)
-    verifier = BridgeVerifier(settings.rocketchat_app_secret)
-    charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
+def blueprint(settings: RocketChatSettings, host: Host, services: Services) -> Blueprint:
+    oauth = RocketChatOAuth(
+        settings, host.public_url, storage.backend(host.data_dir).rocketchat_tokens(state_seconds=STATE_SECONDS)
+    )
+    files = RocketChatFiles(settings, host.public_url, oauth, services.cache, services.limiter)
+    verifier = BridgeVerifier(settings.app_secret)
+    charts = ChartLinks(settings.app_secret, host.public_url)
+    admission = services.admission
     replays = ReplayGuard()
     bp = Blueprint("rocketchat", __name__)
 
@@ -91,7 +91,7 @@ def blueprint(settings: Settings, cache: Store, limiter: RateLimiter, admission:
             max_age=STATE_SECONDS,
             httponly=True,
             samesite="Lax",
-            secure=settings.public_url.startswith("https://"),
+            secure=host.public_url.startswith("https://"),
             path="/rocketchat",
         )
         return response

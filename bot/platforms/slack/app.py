@@ -10,42 +10,39 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot import storage
+from bot.platforms.contract import Host, Services
 from bot.platforms.slack import events, listeners, scopes
 from bot.platforms.slack.authorize import UserTokenAuthorize
 from bot.platforms.slack.client import web_client
 from bot.platforms.slack.paths import INSTALL_PATH, REDIRECT_PATH
-from bot.process.ack_priority import AckPriority
-from bot.process.config import Settings
+from bot.platforms.slack.settings import SlackSettings
 from bot.process.replay import ReplayGuard
-from bot.services.ratelimit import RateLimiter
-from bot.storage.interface import Store
 from handlers.state import StateCodec
 
 OAUTH_STATE_SECONDS = 600
 
 
-def build_app(settings: Settings, cache: Store, limiter: RateLimiter, priority: AckPriority) -> App:
-    """The Slack side of files-bot. Requires `settings.slack_configured`; `priority` is the server's."""
-    assert settings.slack_signing_secret and settings.slack_client_id and settings.slack_client_secret
-    kept = storage.backend(settings.data_dir)
-    installation_store = kept.slack_installations(settings.slack_client_id)
+def build_app(settings: SlackSettings, host: Host, services: Services) -> App:
+    """The Slack side of files-bot, on the server's `services`."""
+    kept = storage.backend(host.data_dir)
+    installation_store = kept.slack_installations(settings.client_id)
     oauth_settings = OAuthSettings(
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
         scopes=list(scopes.BOT_SCOPES),
         user_scopes=list(scopes.USER_SCOPES),
-        redirect_uri=f"{settings.public_url}{REDIRECT_PATH}",
+        redirect_uri=f"{host.public_url}{REDIRECT_PATH}",
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         # Users arrive here from the "Authorize" button: send them straight to Slack's consent page.
         install_page_rendering_enabled=False,
-        authorization_url=settings.slack_authorize_url,
+        authorization_url=settings.authorize_url,
         installation_store=installation_store,
         state_store=kept.slack_oauth_states(expiration_seconds=OAUTH_STATE_SECONDS),
     )
     app = App(
-        signing_secret=settings.slack_signing_secret,
-        client=web_client(settings),
+        signing_secret=settings.signing_secret,
+        client=web_client(settings.api_url),
         oauth_settings=oauth_settings,
         # Our own lookup: per request and per user, no auth.test round trip before the ack.
         authorize=UserTokenAuthorize(installation_store),  # type: ignore[arg-type]  # Bolt accepts Authorize
@@ -54,7 +51,7 @@ def build_app(settings: Settings, cache: Store, limiter: RateLimiter, priority: 
         process_before_response=True,
         user_facing_authorize_error_message=(
             "files-bot is no longer installed in this workspace. "
-            f"Ask an admin to reinstall it: {settings.public_url}{INSTALL_PATH}"
+            f"Ask an admin to reinstall it: {host.public_url}{INSTALL_PATH}"
         ),
     )
 
@@ -69,9 +66,12 @@ def build_app(settings: Settings, cache: Store, limiter: RateLimiter, priority: 
 
     # Bolt tries listeners in the order they were added: `/files` and its buttons, the requests that
     # wait for an ack, come first.
-    codec = StateCodec(settings.slack_signing_secret, purpose="slack")
-    listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache, priority))
-    events.register(app, cache)  # with Bolt's token-revocation listeners (see there why not enable_…())
+    codec = StateCodec(settings.signing_secret, purpose="slack")
+    files = listeners.FilesListeners(
+        settings, host.public_url, codec, services.limiter, services.cache, services.priority
+    )
+    listeners.register(app, files)
+    events.register(app, services.cache)  # with Bolt's token-revocation listeners (see there why not enable_…())
     return app
 
 

@@ -12,7 +12,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bot.process.config import Settings
+from bot.platforms.payloads import retry_after
 
 TIMEOUT_SECONDS = 10
 # Longer waits are not worth holding a worker for: the user is told when to try again instead.
@@ -37,18 +37,6 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         return wait <= self.max_wait
 
 
-def retry_after(headers: dict[str, Any] | None) -> int | None:
-    """Seconds from a `Retry-After` header (any case; single value or list); None if absent or bad."""
-    for name, value in (headers or {}).items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list | tuple) and value else value
-            try:
-                return max(0, int(str(raw).strip()))
-            except ValueError:
-                return None
-    return None
-
-
 def retry_handlers() -> list[RetryHandler]:
     return [
         BoundedRateLimitRetryHandler(),
@@ -57,11 +45,11 @@ def retry_handlers() -> list[RetryHandler]:
     ]
 
 
-def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A `WebClient` for `settings.slack_api_url` (OAuth token exchange included)."""
+def web_client(api_url: str, token: str | None = None) -> WebClient:
+    """A `WebClient` for `api_url` (`SlackSettings.api_url`; the OAuth token exchange included)."""
     return WebClient(
         token=token,
-        base_url=settings.slack_api_url,
+        base_url=api_url,
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.platforms.delivery import Delivery
 from bot.platforms.slack import render
 from bot.services import chart as charts
 from bot.services.weekly import DeliveryFailed
@@ -40,6 +41,17 @@ _PERMANENT = {
     "token_revoked",
     "not_authed",
 }
+
+
+def _refused(error: Exception) -> DeliveryFailed | None:
+    if not isinstance(error, SlackApiError):
+        return None
+    data = error.response.data
+    code = str(data.get("error") if isinstance(data, dict) else "")
+    return DeliveryFailed(f"Slack: {code or error.response.status_code}", retryable=code not in _PERMANENT)
+
+
+DELIVERY = Delivery("Slack", refused=_refused, unreachable=(SlackClientError,))
 
 
 class SlackCourier:
@@ -124,12 +136,4 @@ class SlackCourier:
         raise DeliveryFailed("the chart upload is still being processed", retryable=True)
 
     def _call(self, call: Callable[[], Any]) -> Any:
-        try:
-            return call()
-        except SlackApiError as error:
-            code = str((error.response.data or {}).get("error") if isinstance(error.response.data, dict) else "")
-            raise DeliveryFailed(
-                f"Slack: {code or error.response.status_code}", retryable=code not in _PERMANENT
-            ) from None
-        except (SlackClientError, OSError, ValueError) as error:
-            raise DeliveryFailed(f"Slack unreachable: {type(error).__name__}", retryable=True) from None
+        return DELIVERY.call(call)

@@ -1,4 +1,5 @@
-"""`files.list` as a `FileSource`, always called with the *invoking user's* token.
+"""`files.list` as a `FileSource`: for `/files`, with the *invoking user's* own token; for the sync, with the
+bot's (`SlackFileSource` does not tell them apart: the token decides what Slack lists).
 
 Slack filters by channel, user, date and some types natively; name search and `largest` are not native,
 so the handler falls back to its bounded scan for those (see `handlers/listing.py`).
@@ -13,7 +14,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.platforms.slack.client import retry_after
+from bot.platforms.payloads import as_int, retry_after
 from bot.process import metrics
 from bot.services.ratelimit import RateLimiter
 from handlers.errors import (
@@ -53,16 +54,18 @@ _NO_PERMISSION = {"missing_scope", "no_permission", "not_allowed_token_type", "e
 
 
 class SlackFileSource:
-    """Lists files as one user. `user_token=None` (never authorized) raises `NotAuthorized` on use."""
+    """Lists files as whoever `token` belongs to: a person (the contract's file source for a person) or the
+    bot (its file source for the bot). `token=None` (a person who never authorized) raises `NotAuthorized`
+    on use."""
 
     capabilities = CAPABILITIES
 
     def __init__(
-        self, client: WebClient, user_token: str | None, *, limiter: RateLimiter | None = None, workspace: str = ""
+        self, client: WebClient, token: str | None, *, limiter: RateLimiter | None = None, workspace: str = ""
     ) -> None:
         """`limiter`: the process's shared limiter, for interactive calls (a sync takes its own share)."""
         self._client = client
-        self._token = user_token
+        self._token = token
         self._limiter = limiter
         self._workspace = workspace
 
@@ -155,21 +158,14 @@ def to_file_info(f: dict[str, Any]) -> FileInfo:
         id=str(f.get("id") or ""),
         name=str(f.get("name") or f.get("title") or "untitled"),
         title=str(f.get("title") or ""),
-        size=_int(f.get("size")),
+        size=as_int(f.get("size")),
         mimetype=str(f.get("mimetype") or ""),
         extension=filetype,
         type_label=str(f.get("pretty_type") or filetype.upper() or "File"),
         uploader_id=str(f.get("user") or ""),
         uploader_name=None,
-        created=datetime.fromtimestamp(_int(f.get("created") or f.get("timestamp")), UTC),
+        created=datetime.fromtimestamp(as_int(f.get("created") or f.get("timestamp")), UTC),
         link=str(f.get("permalink") or f.get("url_private") or ""),
         conversations=tuple(str(c) for c in conversations),
         kind_hint=Kind.SNIPPETS if mode == "snippet" else None,
     )
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return 0

@@ -25,8 +25,8 @@ from bot.platforms.slack.client import web_client
 from bot.platforms.slack.courier import SlackCourier
 from bot.platforms.slack.files_source import SlackFileSource
 from bot.platforms.slack.paths import INSTALL_PATH
+from bot.platforms.slack.settings import SlackSettings
 from bot.process.ack_priority import AckPriority
-from bot.process.config import Settings
 from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
 from bot.storage.interface import Store
@@ -50,19 +50,20 @@ class FilesListeners:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SlackSettings,
+        public_url: str,
         codec: StateCodec,
         limiter: RateLimiter,
         cache: Store,
         priority: AckPriority,
         today: Callable[[], Any] | None = None,
     ) -> None:
-        self._settings = settings
+        self._public_url = public_url
         self._cache = cache
         self._priority = priority
         self._codec = codec
         self._limiter = limiter
-        self._client = web_client(settings)
+        self._client = web_client(settings.api_url)
         self._today = today or (lambda: datetime.now(UTC).date())
         self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="files-work")
 
@@ -142,7 +143,7 @@ class FilesListeners:
             user_id=str(context.user_id or ""),
             conversation_id=str(channel),
             today=self._today(),
-            authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
+            authorize_url=f"{self._public_url}{INSTALL_PATH}",
         )
 
     def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:

@@ -3,29 +3,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from slack_sdk import WebClient
 
 from bot import storage
-from bot.process.config import Settings
 from handlers.records import Conversation
 
 
-def installed(settings: Settings) -> list[str]:
-    """The workspaces files-bot is installed in (with a bot installation); raises
+def installed(data_dir: Path, client_id: str) -> list[str]:
+    """The workspaces files-bot (the Slack app `client_id`) is installed in, with a bot installation; raises
     `InstallationsUnreadable` when that cannot be read just now (it is not "none")."""
-    if not settings.slack_client_id:
-        return []
-    return storage.backend(settings.data_dir).slack_teams(settings.slack_client_id)
+    return storage.backend(data_dir).slack_teams(client_id)
 
 
-def bot_tokens(settings: Settings) -> dict[str, str]:
+def bot_tokens(data_dir: Path, client_id: str) -> dict[str, str]:
     """team id → the bot token of every workspace files-bot is installed in. (A token the store fails to
     read is missing from this map; `installed` says whether the workspace is installed at all.)"""
-    if not settings.slack_client_id:
-        return {}
-    store = storage.backend(settings.data_dir).slack_installations(settings.slack_client_id)
+    store = storage.backend(data_dir).slack_installations(client_id)
     tokens: dict[str, str] = {}
-    for team in installed(settings):
+    for team in installed(data_dir, client_id):
         bot = store.find_bot(enterprise_id=None, team_id=team)
         if bot is not None and bot.bot_token:
             tokens[team] = bot.bot_token
