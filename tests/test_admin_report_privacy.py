@@ -14,7 +14,7 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage.cache import FileCache
 from bot.storage.report_data import CacheReportData
-from handlers.cards import size
+from handlers.messages import size
 from handlers.reports import PRIVATE_OTHER, ConversationFacts, build_admin_report
 from handlers.source import FileInfo
 from tests.conftest import ANA, BEN, CAT, DAY, SECRET, TEAM

@@ -1,7 +1,8 @@
-"""`/files` for Rocket.Chat: turns verified bridge requests into skill calls and UIKit answers.
+"""`/files` for Rocket.Chat: verified bridge requests in as the flow's requests (`handlers/flow.py`), its
+answers out as UIKit, in the same HTTP exchange.
 
 Unlike Slack, the App waits for the answer in the same request (it shows it in a contextual bar), so the
-listing is computed here, within the request, with the user's own token — and within `ANSWER_SECONDS`:
+flow's work is done here, within the request, with the user's own token — and within `ANSWER_SECONDS`:
 the App stops waiting after 10 s (`REQUEST_TIMEOUT_MS` in rocketchat-app/src/bridge.ts), so an answer
 that cannot be complete by then is partial, and says so.
 """
@@ -19,7 +20,7 @@ from urllib.parse import urlparse
 from bot.platforms.rocketchat import client, render
 from bot.platforms.rocketchat.charts import ChartLinks
 from bot.platforms.rocketchat.courier import RocketChatCourier
-from bot.platforms.rocketchat.files_source import RocketChatFileSource
+from bot.platforms.rocketchat.files_source import RocketChatFileSource, SeenNames
 from bot.platforms.rocketchat.oauth import RocketChatOAuth
 from bot.platforms.rocketchat.pacing import Pacer
 from bot.platforms.rocketchat.paths import INSTALL_PATH
@@ -29,21 +30,17 @@ from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
 from bot.storage.cache import FileCache
 from bot.storage.report_data import CacheReportData
-from handlers import files_command
-from handlers.cards import Notice, Reply
+from handlers import flow, messages
+from handlers.answers import Answer, Later, NeedsAuthorization, Nothing
 from handlers.files_command import Invocation
-from handlers.grammar import Report
 from handlers.listing import Budget
-from handlers.query import FileQuery
-from handlers.report_command import run_report
-from handlers.report_views import ReportNotice, ReportView
+from handlers.names import Names
+from handlers.report_command import ReportDesk
 from handlers.state import StateCodec
+from handlers.views import Notice
 
 log = logging.getLogger(__name__)
 
-NO_BOT_ACCOUNT = "Reports need files-bot's own account on this server. Ask an admin to set it up."
-UNKNOWN_ACTION = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
-BUSY = "I'm busy with other people's requests right now. Please try again in a moment."
 # The App gives up on the bot after 10 s; this leaves room for the request's way there and back.
 ANSWER_SECONDS = 5.0
 # Which rooms hold files changes with the hourly sync: re-reading the cache for it once a minute is plenty.
@@ -66,77 +63,44 @@ class RocketChatFiles:
         self._room_files_read: tuple[float, Mapping[str, int]] | None = None
 
     def command(self, cmd: Command) -> dict[str, Any]:
-        budget = Budget.seconds(ANSWER_SECONDS)
-        token = self._oauth.current_token(cmd.user_id)
-        inv = self._invocation(cmd.user_id, cmd.room, budget)
-        triaged = files_command.triage(cmd.text, inv, authorized=token is not None)
-        if isinstance(triaged, Report):
-            return self._report_answer(triaged.action, inv)
-        if not isinstance(triaged, FileQuery):
-            return self._answer(triaged, None, cmd.user_id)
-        source = self._source(token, cmd.room, cmd.user_id, cmd.username, budget)
-        return self._run(lambda: files_command.list_files(triaged, inv, source, self._codec), source, cmd.user_id)
+        session = _Session(self, cmd.user_id, cmd.username, cmd.room)
+        return self._carry(flow.handle(flow.Command(cmd.text), session, self._codec), cmd.user_id)
 
     def action(self, act: Action) -> dict[str, Any]:
-        if act.action_id == render.ACTION_AUTHORIZE:
-            return render.nothing()
-        if act.action_id not in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
-            return self._answer(Notice(UNKNOWN_ACTION), None, act.user_id)
-        budget = Budget.seconds(ANSWER_SECONDS)
-        token = self._oauth.current_token(act.user_id)
-        inv = self._invocation(act.user_id, act.room, budget)
-        source = self._source(token, act.room, act.user_id, act.username, budget)
-        if act.action_id == render.ACTION_TYPE:
-            state, kind = act.block_id, act.value or ""
-        else:
-            state, kind = act.value, None
-        return self._run(
-            lambda: files_command.navigate(state, inv, source, self._codec, kind=kind), source, act.user_id
-        )
-
-    def _report_answer(self, action: str, inv: Invocation) -> dict[str, Any]:
-        answer = safe_reply(lambda: self._report(action, inv))
-        return answer if isinstance(answer, dict) else self._answer(answer, None, inv.user_id)
-
-    def _report(self, action: str, inv: Invocation) -> dict[str, Any] | Notice:
-        """Reports come from the cache and the platform as the bot account (see handlers/report_command.py);
-        a report opens in the contextual bar, with the same blocks as the weekly DM."""
-        if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
-            return Notice(NO_BOT_ACCOUNT)
-        data = CacheReportData(self._cache, "rocketchat", self._workspace)
-        time_left = inv.budget.left if inv.budget is not None else None
-        courier = RocketChatCourier(client.bot_client(self._settings, time_left), self._charts)
-        reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
-        if isinstance(reply, ReportView):
-            return render.report(reply, courier.user_name, courier.chart_url(reply))
-        if isinstance(reply, ReportNotice):
-            return render.report_notice(reply)
-        return reply
+        session = _Session(self, act.user_id, act.username, act.room)
+        click = flow.Click(act.action_id, act.value, act.block_id)
+        return self._carry(flow.handle(click, session, self._codec), act.user_id)
 
     def busy(self) -> dict[str, Any]:
         """The answer when too many Rocket.Chat requests are being worked on already (see bot/process/server.py)."""
-        return render.render(Notice(BUSY), lambda _: None, lambda _: None)
+        return render.render(Notice(messages.BUSY))
 
-    def _run(self, work: Any, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
-        return self._answer(safe_reply(work), source, user_id)
-
-    def _answer(self, reply: Reply, source: RocketChatFileSource | None, user_id: str) -> dict[str, Any]:
-        if isinstance(reply, Notice) and reply.authorize_url:
+    def _carry(self, answer: Answer, user_id: str) -> dict[str, Any]:
+        """The App waits for the answer: work is done now, within the request's time."""
+        settled = safe_reply(answer.work) if isinstance(answer, Later) else answer
+        if isinstance(settled, Nothing):
+            return render.nothing()
+        if isinstance(settled, NeedsAuthorization):
             self._oauth.forget(user_id)  # Rocket.Chat no longer accepts it (or there never was one)
-        if source is None:
-            return render.render(reply, lambda _: None, lambda _: None)
-        return render.render(reply, source.room_name, source.user_name)
+        return render.answer(settled)
 
     def _source(
-        self, token: str | None, room: Room | None, user_id: str, username: str, budget: Budget
+        self, token: str | None, room: Room | None, user_id: str, budget: Budget, seen: SeenNames
     ) -> RocketChatFileSource:
         api = client.user_client(self._settings, token, time_left=budget.left) if token else None
         rooms = {room.id: (room.type, room.name)} if room else {}
         server = self._settings.rocketchat_url or ""
         pacer = Pacer(self._limiter, server, user_id, time_left=budget.left)
-        source = RocketChatFileSource(api, server, rooms, pacer=pacer, room_files=self._room_files)
-        source.know_user(user_id, username)
-        return source
+        return RocketChatFileSource(api, server, rooms, pacer=pacer, room_files=self._room_files, seen=seen)
+
+    def _report_desk(self, budget: Budget) -> ReportDesk | None:
+        """Reports come from the cache and the platform as the bot account (see handlers/report_command.py);
+        a report opens in the contextual bar, with the same blocks as the weekly DM."""
+        if not self._settings.rocketchat_bot_token or not self._settings.rocketchat_bot_user_id:
+            return None
+        data = CacheReportData(self._cache, "rocketchat", self._workspace)
+        courier = RocketChatCourier(client.bot_client(self._settings, budget.left), self._charts)
+        return ReportDesk(data, courier, Names(person=courier.user_name), courier.chart_url)
 
     def _room_files(self) -> Mapping[str, int]:
         """How many files the cache (the bot's own sync) holds per room: 0 for a room the bot is in and
@@ -159,3 +123,37 @@ class RocketChatFiles:
             authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
             budget=budget,
         )
+
+
+class _Session:
+    """One bridge request, as the flow sees it (`handlers.flow.Session`). The user's token is looked up
+    (and refreshed if it has expired) only when the flow needs it."""
+
+    def __init__(self, bridge: RocketChatFiles, user_id: str, username: str, room: Room | None) -> None:
+        self._bridge = bridge
+        self._user_id = user_id
+        self._room = room
+        self._budget = Budget.seconds(ANSWER_SECONDS)
+        self._token: str | None = None
+        self._token_read = False
+        self._seen = SeenNames()
+        self._seen.user(user_id, username)
+        self.invocation = bridge._invocation(user_id, room, self._budget)
+
+    @property
+    def authorized(self) -> bool:
+        return self._user_token() is not None
+
+    def files(self) -> RocketChatFileSource:
+        return self._bridge._source(self._user_token(), self._room, self._user_id, self._budget, self._seen)
+
+    def names(self) -> Names:
+        return self._seen.names()
+
+    def reports(self) -> ReportDesk | None:
+        return self._bridge._report_desk(self._budget)
+
+    def _user_token(self) -> str | None:
+        if not self._token_read:
+            self._token, self._token_read = self._bridge._oauth.current_token(self._user_id), True
+        return self._token

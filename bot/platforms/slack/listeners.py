@@ -1,4 +1,5 @@
-"""Bolt listeners for `/files` and its buttons: translate Slack payloads, call the skill, render, reply.
+"""Bolt listeners for `/files` and its buttons: Slack payloads in as the flow's requests (`handlers/flow.py`),
+its answers out as Block Kit, carried as Slack wants them.
 
 Slack's timing rule: a slash command or interaction must get its HTTP 200 within 3 seconds, or the user
 sees "operation_timeout". So each listener, opsdroid-style, acks first — computed in the request thread
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.platforms.slack import render
 from bot.platforms.slack.client import web_client
@@ -31,20 +33,20 @@ from bot.process.safe_reply import safe_reply
 from bot.services.ratelimit import RateLimiter
 from bot.storage.cache import FileCache
 from bot.storage.report_data import CacheReportData
-from handlers import files_command
-from handlers.cards import Listing, Reply
+from handlers import flow
+from handlers.answers import Answer, Answered, Later, NeedsAuthorization, Nothing, Settled
 from handlers.files_command import Invocation
-from handlers.grammar import Report
-from handlers.query import FileQuery
-from handlers.report_command import run_report
-from handlers.report_views import ReportNotice, ReportView
+from handlers.names import UNNAMED, Names
+from handlers.report_command import ReportDesk
 from handlers.state import StateCodec
+from handlers.views import ACTION_AUTHORIZE, ACTION_TYPE, NAVIGATION
 
 log = logging.getLogger(__name__)
 
 
 class FilesListeners:
-    """The `/files` command and its navigation, for one Slack app."""
+    """The `/files` command and its buttons, for one Slack app: Slack payloads into the flow's requests, its
+    views into Block Kit; acks at once, and posts what work finds to `response_url`."""
 
     # The work waits on Slack (I/O), not the CPU, so the pool can be wider than the core count.
     WORKERS = 32
@@ -68,68 +70,54 @@ class FilesListeners:
         self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="files-work")
 
     def command(self, ack: Ack, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
-        """`/files …`: help, usage errors and "please authorize" go in the ack; a listing follows."""
-        inv = self._invocation(context, command)
-        triaged = files_command.triage(str(command.get("text") or ""), inv, authorized=bool(context.user_token))
-        if isinstance(triaged, Report):
-            ack()
-            action, bot_token = triaged.action, context.bot_token or ""
-            self._submit(self._deliver_report, respond, lambda: self._report(action, inv, bot_token))
-            return
-        if not isinstance(triaged, FileQuery):
-            ack(response_type="ephemeral", **render.render(triaged))
+        """`/files …`: what needs no call to Slack (help, usage errors, "please authorize") goes in the ack;
+        anything else follows through `response_url`."""
+        answer = flow.handle(flow.Command(str(command.get("text") or "")), self._session(context, command), self._codec)
+        if isinstance(answer, Answered | NeedsAuthorization):
+            ack(response_type="ephemeral", **render.answer(answer))
             return
         ack()
-        query, source = triaged, self._source(context)
-        self._submit(self._deliver, respond, False, lambda: files_command.list_files(query, inv, source, self._codec))
+        self._follow(answer, respond)
 
-    def navigate(
+    def action(
         self, ack: Ack, respond: Respond, action: dict[str, Any], body: dict[str, Any], context: BoltContext
     ) -> None:
-        """Prev / Next / Type menu: ack, then re-run the (verified) query as the clicking user."""
+        """Prev / Next / the type menu / Authorize: Slack shows nothing an action's ack carries, so ack, then
+        post whatever the flow answers."""
         ack()
-        inv = self._invocation(context, body)
-        kind: str | None = None
-        if action.get("action_id") == render.ACTION_TYPE:
-            token = action.get("block_id")
-            choice = (action.get("selected_option") or {}).get("value")
-            kind = choice if isinstance(choice, str) else ""
-        else:
-            token = action.get("value")
-        source = self._source(context)
-        self._submit(
-            self._deliver,
-            respond,
-            True,
-            lambda: files_command.navigate(token, inv, source, self._codec, kind=kind),
-        )
-
-    def ack_only(self, ack: Ack) -> None:
-        ack()
-
-    def _report(self, action: str, inv: Invocation, bot_token: str) -> dict[str, Any] | Reply:
-        """Reports come from the cache and the platform as the bot (see handlers/report_command.py), and are
-        rendered as the weekly DMs are: the same Block Kit, the chart uploaded privately by the bot."""
-        data = CacheReportData(self._cache, "slack", inv.team_id)
-        courier = SlackCourier(self._client, bot_token)
-        reply = run_report(action, inv, data, courier, now=datetime.now(UTC))
-        if isinstance(reply, ReportNotice):
-            return render.report_notice(reply)
-        if not isinstance(reply, ReportView):
-            return reply
-        return render.report(reply, courier.shown_chart(reply))
+        action_id = str(action.get("action_id") or "")
+        # The element's value: a button's own, or the option chosen in a menu.
+        value = (action.get("selected_option") or {}).get("value") if action_id == ACTION_TYPE else action.get("value")
+        click = flow.Click(action_id, value, action.get("block_id"))
+        self._follow(flow.handle(click, self._session(context, body), self._codec), respond)
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+    def _follow(self, answer: Answer, respond: Respond) -> None:
+        """After the ack: run the work (or post the answer) from the pool; nothing at all for `Nothing`."""
+        if isinstance(answer, Nothing):
+            return
+        work = answer.work if isinstance(answer, Later) else functools.partial(_settled, answer)
         # Acks first: the pool gets the work once the burst it came in has been acknowledged. The request
         # id (a contextvar) goes with it, so the worker's log lines say which request they serve.
-        self._priority.defer(functools.partial(self._pool.submit, contextvars.copy_context().run, fn, *args))
-
-    def _source(self, context: BoltContext) -> SlackFileSource:
-        # Always the token of the user who typed or clicked — never the bot's, never a cached one.
-        return SlackFileSource(
-            self._client, context.user_token, limiter=self._limiter, workspace=str(context.team_id or "")
+        self._priority.defer(
+            functools.partial(self._pool.submit, contextvars.copy_context().run, self._deliver, respond, work)
         )
+
+    def _deliver(self, respond: Respond, work: Callable[[], Settled]) -> None:
+        settled = safe_reply(work)
+        # A new burst may have come in while the platform answered: rendering waits for its acks too.
+        self._priority.wait_turn()
+        if isinstance(settled, Nothing):
+            return
+        # A listing a click brought replaces the message clicked; anything else comes as a new message.
+        replace = isinstance(settled, Answered) and settled.replace
+        try:
+            respond(response_type="ephemeral", replace_original=replace, **render.answer(settled))
+        except Exception as error:
+            log.error("could not post to response_url: %s", type(error).__name__)
+
+    def _session(self, context: BoltContext, payload: dict[str, Any]) -> _Session:
+        return _Session(context, self._invocation(context, payload), self._client, self._limiter, self._cache)
 
     def _invocation(self, context: BoltContext, payload: dict[str, Any]) -> Invocation:
         channel = (
@@ -146,30 +134,43 @@ class FilesListeners:
             authorize_url=f"{self._settings.public_url}{INSTALL_PATH}",
         )
 
-    def _deliver(self, respond: Respond, replace: bool, work: Callable[[], Reply]) -> None:
-        reply = safe_reply(work)
-        # A new burst may have come in while the platform answered: rendering waits for its acks too.
-        self._priority.wait_turn()
-        # A listing replaces the message it came from; a notice leaves it in place, as a new message.
-        replace_original = replace and isinstance(reply, Listing)
-        try:
-            respond(response_type="ephemeral", replace_original=replace_original, **render.render(reply))
-        except Exception as error:
-            log.error("could not post to response_url: %s", type(error).__name__)
 
-    def _deliver_report(self, respond: Respond, work: Callable[[], dict[str, Any] | Reply]) -> None:
-        answer = safe_reply(work)
-        self._priority.wait_turn()  # as for listings: a burst that came in meanwhile is acknowledged first
-        message = answer if isinstance(answer, dict) else render.render(answer)
-        try:
-            respond(response_type="ephemeral", replace_original=False, **message)
-        except Exception as error:
-            log.error("could not post to response_url: %s", type(error).__name__)
+class _Session:
+    """One Slack request, as the flow sees it (`handlers.flow.Session`)."""
+
+    def __init__(
+        self, context: BoltContext, invocation: Invocation, client: WebClient, limiter: RateLimiter, cache: FileCache
+    ) -> None:
+        self._context = context
+        self._client = client
+        self._limiter = limiter
+        self._cache = cache
+        self.invocation = invocation
+        self.authorized = bool(context.user_token)
+
+    def files(self) -> SlackFileSource:
+        # Always the token of the user who typed or clicked — never the bot's, never a cached one.
+        return SlackFileSource(
+            self._client, self._context.user_token, limiter=self._limiter, workspace=self.invocation.team_id
+        )
+
+    def names(self) -> Names:
+        return UNNAMED  # Slack names every mention for each reader
+
+    def reports(self) -> ReportDesk:
+        """Reports come from the cache and from Slack as the bot (see handlers/report_command.py), and are
+        shown as the weekly DMs are: the same Block Kit, the chart uploaded privately by the bot."""
+        data = CacheReportData(self._cache, "slack", self.invocation.team_id)
+        courier = SlackCourier(self._client, self._context.bot_token or "")
+        return ReportDesk(data, courier, UNNAMED, courier.shown_chart)
+
+
+def _settled(answer: Settled) -> Settled:
+    return answer
 
 
 def register(app: App, listeners: FilesListeners) -> None:
     app.command("/files")(listeners.command)
-    for action_id in (render.ACTION_PREV, render.ACTION_NEXT, render.ACTION_TYPE):
-        app.action(action_id)(listeners.navigate)
-    # A URL button still sends an interaction; acknowledge it and let the browser do the rest.
-    app.action(render.ACTION_AUTHORIZE)(listeners.ack_only)
+    for action_id in (*NAVIGATION, ACTION_AUTHORIZE):
+        # (A URL button still sends an interaction: the flow answers it with nothing, once acknowledged.)
+        app.action(action_id)(listeners.action)
