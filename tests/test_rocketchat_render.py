@@ -89,3 +89,9 @@ def test_notice_is_a_notification_with_an_authorize_button():
 def test_unknown_rooms_are_not_named():
     out = rendered(listing(query=SourceQuery(conversation_id="R9")))
     assert "Files in this conversation" in out["text"] and "R9" not in json.dumps(out)
+
+
+def test_the_name_searched_for_is_escaped_in_the_title_like_any_name():
+    out = rendered(listing(query=SourceQuery(conversation_id="R1", name="*x* @all [a](http://evil)")))
+    for text in (out["text"], out["blocks"][0]["text"]["text"]):
+        assert "named “\uff0ax\uff0a \uff20all \uff3ba\uff3d(http://evil)”" in text  # fullwidth: inert

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 from handlers.query import ConversationRef, FileQuery
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BEN, CAT, GENERAL, SECRET, SECRET_MARKERS
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, all_text, buttons
+from tests.test_state import sign
 
 
 def first_listing(slack: SlackDriver, user: str = ANA, text: str = "") -> dict:
@@ -84,6 +86,16 @@ def test_stale_value_gets_a_fresh_start_message(slack):
     old = StateCodec(SIGNING_SECRET, purpose="slack", clock=lambda: 1_000_000.0)
     token = old.encode(ListingState(team=slack.team_id, user=ANA, query=in_(GENERAL), page=2))
     assert "expired" in click_next(slack, ANA, token)["text"]
+
+
+def test_a_button_from_the_previous_version_gets_the_expired_message(slack):
+    """Buttons issued before the query travelled as a structure (the text the grammar parsed) are still
+    signed right when someone clicks one after an upgrade: a polite "expired", and nothing listed."""
+    first_listing(slack, ANA)
+    issued = int(time.time()) - 60
+    old = sign({"v": 1, "t": slack.team_id, "u": ANA, "q": f"<#{GENERAL}>", "p": 2, "i": issued}, SIGNING_SECRET)
+    reply = click_next(slack, ANA, old)
+    assert "That list has expired" in reply["text"] and "notes-" not in all_text([reply])
 
 
 def test_clicks_rerun_with_the_clickers_token_even_when_values_are_valid(slack):
