@@ -19,9 +19,9 @@ SPEAKERS = [
         if p.name not in ("messages.py", "reports.py")
     ),
     "bot/process/safe_reply.py",
-    "bot/platforms/slack/listeners.py",
+    "bot/platforms/slack/interactions.py",
     "bot/platforms/slack/render.py",
-    "bot/platforms/rocketchat/bridge.py",
+    "bot/platforms/rocketchat/interactions.py",
     "bot/platforms/rocketchat/render.py",
 ]
 

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, make_response, redirect, request
 
 from bot.platforms.rocketchat import protocol
-from bot.platforms.rocketchat.bridge import RocketChatFiles
 from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
+from bot.platforms.rocketchat.interactions import RocketChatInteractions
 from bot.platforms.rocketchat.oauth import STATE_COOKIE, OAuthError, RocketChatOAuth
 from bot.platforms.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
 from bot.platforms.rocketchat.tokens import STATE_SECONDS, TokenStore
@@ -37,7 +37,7 @@ def blueprint(settings: Settings, cache: FileCache, limiter: RateLimiter, admiss
     assert settings.rocketchat_app_secret
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     oauth = RocketChatOAuth(settings, TokenStore(settings.data_dir / "rocketchat-tokens.sqlite"))
-    files = RocketChatFiles(settings, oauth, cache, limiter)
+    files = RocketChatInteractions(settings, oauth, cache, limiter)
     verifier = BridgeVerifier(settings.rocketchat_app_secret)
     charts = ChartLinks(settings.rocketchat_app_secret, settings.public_url)
     replays = ReplayGuard()

@@ -9,7 +9,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
-from bot.platforms.slack import events, listeners, scopes
+from bot.platforms.slack import events, interactions, scopes
 from bot.platforms.slack.authorize import UserTokenAuthorize
 from bot.platforms.slack.client import web_client
 from bot.platforms.slack.oauth_state import BoundedSQLite3OAuthStateStore
@@ -78,7 +78,7 @@ def build_app(settings: Settings, cache: FileCache, limiter: RateLimiter, priori
     # Bolt tries listeners in the order they were added: `/files` and its buttons, the requests that
     # wait for an ack, come first.
     codec = StateCodec(settings.slack_signing_secret, purpose="slack")
-    listeners.register(app, listeners.FilesListeners(settings, codec, limiter, cache, priority))
+    interactions.register(app, interactions.SlackInteractions(settings, codec, limiter, cache, priority))
     events.register(app, cache)  # with Bolt's token-revocation listeners (see there why not enable_…())
     return app
 

@@ -1,5 +1,5 @@
-"""Bolt listeners for `/files` and its buttons: Slack payloads in as the flow's requests (`handlers/flow.py`),
-its answers out as Block Kit, carried as Slack wants them.
+"""`/files` and its buttons on Slack (each platform's `interactions.py` has this role): Bolt listeners that
+turn Slack payloads into the flow's requests (`handlers/flow.py`) and carry its answers back as Block Kit.
 
 Slack's timing rule: a slash command or interaction must get its HTTP 200 within 3 seconds, or the user
 sees "operation_timeout". So each listener, opsdroid-style, acks first — computed in the request thread
@@ -44,7 +44,7 @@ from handlers.views import ACTION_AUTHORIZE, ACTION_TYPE, NAVIGATION
 log = logging.getLogger(__name__)
 
 
-class FilesListeners:
+class SlackInteractions:
     """The `/files` command and its buttons, for one Slack app: Slack payloads into the flow's requests, its
     views into Block Kit; acks at once, and posts what work finds to `response_url`."""
 
@@ -169,8 +169,8 @@ def _settled(answer: Settled) -> Settled:
     return answer
 
 
-def register(app: App, listeners: FilesListeners) -> None:
-    app.command("/files")(listeners.command)
+def register(app: App, interactions: SlackInteractions) -> None:
+    app.command("/files")(interactions.command)
     for action_id in (*NAVIGATION, ACTION_AUTHORIZE):
         # (A URL button still sends an interaction: the flow answers it with nothing, once acknowledged.)
-        app.action(action_id)(listeners.action)
+        app.action(action_id)(interactions.action)

@@ -1,5 +1,5 @@
-"""`/files` for Rocket.Chat: verified bridge requests in as the flow's requests (`handlers/flow.py`), its
-answers out as UIKit, in the same HTTP exchange.
+"""`/files` and its buttons on Rocket.Chat (each platform's `interactions.py` has this role): verified bridge
+requests in as the flow's requests (`handlers/flow.py`), its answers back as UIKit, in the same exchange.
 
 Unlike Slack, the App waits for the answer in the same request (it shows it in a contextual bar), so the
 flow's work is done here, within the request, with the user's own token — and within `ANSWER_SECONDS`:
@@ -47,7 +47,7 @@ ANSWER_SECONDS = 5.0
 ROOM_FILES_SECONDS = 60.0
 
 
-class RocketChatFiles:
+class RocketChatInteractions:
     def __init__(self, settings: Settings, oauth: RocketChatOAuth, cache: FileCache, limiter: RateLimiter) -> None:
         """`limiter`: the process's, shared with the sync (Rocket.Chat counts both alike)."""
         assert settings.rocketchat_url and settings.rocketchat_app_secret
@@ -129,7 +129,7 @@ class _Session:
     """One bridge request, as the flow sees it (`handlers.flow.Session`). The user's token is looked up
     (and refreshed if it has expired) only when the flow needs it."""
 
-    def __init__(self, bridge: RocketChatFiles, user_id: str, username: str, room: Room | None) -> None:
+    def __init__(self, bridge: RocketChatInteractions, user_id: str, username: str, room: Room | None) -> None:
         self._bridge = bridge
         self._user_id = user_id
         self._room = room
