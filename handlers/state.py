@@ -162,8 +162,9 @@ def _query(body: object) -> FileQuery:
     """The query in a state, held to everything the grammar holds a typed query to."""
     if not isinstance(body, dict) or not set(body) <= _QUERY_FIELDS:
         raise InvalidState("bad query")
-    conversation = _ref(body, "c", ConversationRef)
-    uploader = _ref(body, "u", UserRef)
+    conversation_ref, uploader_ref = _ref(body, "c"), _ref(body, "u")
+    conversation = ConversationRef(*conversation_ref) if conversation_ref else None
+    uploader = UserRef(*uploader_ref) if uploader_ref else None
     everywhere, mine = _flag(body, "e"), _flag(body, "m")
     since, until = _day(body.get("f")), _day(body.get("t"))
     if (mine and uploader) or (everywhere and conversation) or (since and until and since > until):
@@ -181,19 +182,18 @@ def _query(body: object) -> FileQuery:
     )
 
 
-def _ref(body: dict[str, Any], prefix: str, kind: type[ConversationRef] | type[UserRef]) -> Any:
+def _ref(body: dict[str, Any], prefix: str) -> tuple[str | None, str | None] | None:
+    """A `#channel` or `@user` as (id, name), exactly one of them set; None when the query names none."""
     ref_id, name = body.get(f"{prefix}i"), body.get(f"{prefix}n")
+    if ref_id is None and name is None:
+        return None
     if ref_id is not None and name is not None:
         raise InvalidState("bad reference")
-    if ref_id is not None:
-        if not isinstance(ref_id, str) or not grammar.REF_ID.fullmatch(ref_id):
-            raise InvalidState("bad reference")
-        return kind(id=ref_id)
-    if name is not None:
-        if not isinstance(name, str) or not grammar.REF_NAME.fullmatch(name):
-            raise InvalidState("bad reference")
-        return kind(name=name)
-    return None
+    if ref_id is not None and not (isinstance(ref_id, str) and grammar.REF_ID.fullmatch(ref_id)):
+        raise InvalidState("bad reference")
+    if name is not None and not (isinstance(name, str) and grammar.REF_NAME.fullmatch(name)):
+        raise InvalidState("bad reference")
+    return ref_id, name
 
 
 def _flag(body: dict[str, Any], key: str) -> bool:

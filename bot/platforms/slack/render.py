@@ -119,6 +119,8 @@ def link(url: str, text: str, *, limit: int) -> str:
 
 
 def _person(person: Person, fallback: str) -> str:
+    # Slack names the person for each reader. An id that isn't one can't become a mention of someone (or of
+    # everyone) else.
     if _SLACK_ID.fullmatch(person.id):
         return f"<@{person.id}>"
     return escape(one_line(person.name)) if person.name else fallback
