@@ -60,7 +60,7 @@ def listing_view(listing: Listing) -> ListingView:
     )
     empty = messages.empty(dated=bool(query.since or query.until), everywhere=query.conversation_id is None)
     return ListingView(
-        title=title(query),
+        title=_title(query),
         stats=stats,
         note=_partial_note(listing),
         rows=tuple(_row(f, query) for f in listing.rows),
@@ -71,7 +71,7 @@ def listing_view(listing: Listing) -> ListingView:
     )
 
 
-def title(query: SourceQuery) -> tuple[Part, ...]:
+def _title(query: SourceQuery) -> tuple[Part, ...]:
     """What is listed: "PDFs in #design uploaded by @ana named “report” · since 2026-01-01 · newest first"."""
     kinds = messages.KINDS_JOINED.join(messages.KIND_NAMES[k] for k in sorted(query.kinds))
     parts: list[Part] = [kinds or messages.ALL_FILES, " "]
