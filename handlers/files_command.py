@@ -1,7 +1,8 @@
-"""The `/files` skill: decides what to answer. Adapters call it with a `FileSource` acting as the user.
+"""The `/files` skill: lists files as the person who asked, with a `FileSource` acting with their own
+authorization, and answers a page of them — or explains, briefly, why not.
 
-Flow: `triage` (instant: help, usage errors, "please authorize") → `list_files` / `navigate` (API calls,
-run after the platform has been acknowledged) → a `Reply` card the adapter renders.
+`list_files` runs a query; `navigate` runs a click's (Prev, Next, the type menu) from its signed state.
+Both need calls to the platform: the flow (`flow.py`) runs them once the request has been acknowledged.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from handlers import grammar, listing
-from handlers.cards import Listing, Notice, Reply
+from handlers import listing, messages
+from handlers.answers import Answered, NeedsAuthorization
 from handlers.errors import (
     ConversationUnavailable,
     MissingPermission,
@@ -21,23 +22,15 @@ from handlers.errors import (
     SourceError,
     UnknownUser,
 )
+from handlers.listing_views import Listing, listing_view
 from handlers.query import FileQuery, Kind
 from handlers.source import FileSource, Position, SourceQuery
 from handlers.state import InvalidState, ListingState, StaleState, StateCodec
+from handlers.views import ALL_KINDS, Notice
 
 log = logging.getLogger(__name__)
 
-TAMPERED = "That button doesn't look like one of mine. Run `/files` again to get a fresh list."
-STALE = "That list has expired. Run `/files` again to get a fresh one."
-NOT_YOURS = "Those buttons belong to someone else's `/files`. Run `/files` to see your own list."
-NOT_AUTHORIZED = (
-    "To list files, I need to act as you, so you only ever see files you can already see. "
-    "Authorize me once and run `/files` again."
-)
-MISSING_PERMISSION = "I'm missing a permission for that. Ask a workspace admin to reinstall files-bot, then try again."
-UNAVAILABLE = "Sorry — I couldn't reach the chat server just now. Please try again in a minute."
-CONVERSATION_UNAVAILABLE = "I can't find {ref}, or you're not a member of it."
-UNKNOWN_USER = "I can't find the user {ref}."
+Outcome = Answered | NeedsAuthorization
 
 
 @dataclass(frozen=True)
@@ -52,24 +45,13 @@ class Invocation:
     budget: listing.Budget | None = None  # how long the answer may take; None: the handler's default
 
 
-def triage(text: str, inv: Invocation, *, authorized: bool) -> Reply | FileQuery | grammar.Report:
-    """Answer at once what needs no API call; otherwise return the query (run as the user) or the report
-    command (run as the bot, see `report_command`) to run after the ack."""
-    command = grammar.parse(text, today=inv.today)
-    if isinstance(command, grammar.ShowHelp):
-        return Notice(grammar.HELP)
-    if isinstance(command, grammar.ParseError):
-        return Notice(command.text)
-    if isinstance(command, grammar.Report):
-        return command
-    if not authorized:
-        return Notice(NOT_AUTHORIZED, authorize_url=inv.authorize_url)
-    return command.query
+def needs_authorization(inv: Invocation) -> NeedsAuthorization:
+    return NeedsAuthorization(Notice(messages.NOT_AUTHORIZED, authorize_url=inv.authorize_url))
 
 
 def list_files(
     query: FileQuery, inv: Invocation, source: FileSource, codec: StateCodec, position: Position | None = None
-) -> Reply:
+) -> Outcome:
     """Run `query` as the invoking user and build one page of the answer."""
     pinned = query.pinned_to(inv.conversation_id)
     try:
@@ -77,8 +59,8 @@ def list_files(
         window = listing.list_page(source, resolved, position or Position(), inv.budget)
     except SourceError as error:
         return _explain(error, pinned, inv)
-    base = ListingState(team=inv.team_id, user=inv.user_id, query=pinned.canonical())
-    return Listing(
+    base = ListingState(team=inv.team_id, user=inv.user_id, query=pinned)
+    page = Listing(
         query=resolved,
         rows=window.rows,
         page=window.page,
@@ -94,37 +76,35 @@ def list_files(
         walk=window.walk,
         retry_after=window.retry_after,
     )
+    return Answered(listing_view(page))
 
 
 def navigate(
     token: object, inv: Invocation, source: FileSource, codec: StateCodec, *, kind: str | None = None
-) -> Reply:
+) -> Outcome:
     """Handle a Prev/Next click (`kind=None`) or a type-menu choice. `token` is untrusted input: it is
-    verified, checked against the clicking user and workspace, re-parsed, and re-run as the clicker."""
+    verified, checked against the clicking user and workspace, and its query re-run as the clicker."""
     try:
         state = codec.decode(token)
     except StaleState:
-        return Notice(STALE)
+        return Answered(Notice(messages.STALE))
     except InvalidState as error:
         log.warning("rejected button state: %s", error)
-        return Notice(TAMPERED)
+        return Answered(Notice(messages.TAMPERED))
     if state.team != inv.team_id:
         log.warning("rejected button state: workspace mismatch")
-        return Notice(TAMPERED)
+        return Answered(Notice(messages.TAMPERED))
     if state.user != inv.user_id:
-        return Notice(NOT_YOURS)
-    command = grammar.parse(state.query, today=inv.today)
-    if not isinstance(command, grammar.ListFiles):
-        return Notice(TAMPERED)
-    query = command.query
+        return Answered(Notice(messages.NOT_YOURS))
+    query = state.query
     position = Position(page=state.page, cursor=state.cursor, trail=state.trail)
     if kind is not None:
-        if kind == "all":
+        if kind == ALL_KINDS:
             query = query.with_kinds(frozenset())
         elif kind in {k.value for k in Kind}:
             query = query.with_kinds(frozenset({Kind(kind)}))
         else:
-            return Notice(TAMPERED)
+            return Answered(Notice(messages.TAMPERED))
         position = Position()
     return list_files(query, inv, source, codec, position)
 
@@ -145,27 +125,26 @@ def _resolve(query: FileQuery, inv: Invocation, source: FileSource) -> SourceQue
     )
 
 
-def _explain(error: SourceError, query: FileQuery, inv: Invocation) -> Notice:
+def _explain(error: SourceError, query: FileQuery, inv: Invocation) -> Outcome:
     """A short message for the user; details go to the log only (and never file data)."""
     if isinstance(error, NotAuthorized):
-        return Notice(NOT_AUTHORIZED, authorize_url=inv.authorize_url)
+        return needs_authorization(inv)
     if isinstance(error, ConversationUnavailable):
-        ref = query.conversation.canonical() if query.conversation else "this conversation"
-        return Notice(CONVERSATION_UNAVAILABLE.format(ref=ref))
+        ref = query.conversation.canonical() if query.conversation else messages.THIS_CONVERSATION
+        return Answered(Notice(messages.CONVERSATION_UNAVAILABLE.format(ref=ref)))
     if isinstance(error, UnknownUser):
-        ref = query.uploader.canonical() if query.uploader else "that user"
-        return Notice(UNKNOWN_USER.format(ref=ref))
+        ref = query.uploader.canonical() if query.uploader else messages.THAT_USER
+        return Answered(Notice(messages.UNKNOWN_USER.format(ref=ref)))
     if isinstance(error, MissingPermission):
         log.warning("missing permission: %s", error)
-        return Notice(MISSING_PERMISSION)
+        return Answered(Notice(messages.MISSING_PERMISSION))
     if isinstance(error, RateLimited):
-        wait = f"in about {error.retry_after} seconds" if error.retry_after else "in a minute"
-        return Notice(f"The chat server is busy and asked me to slow down. Please try again {wait}.")
+        return Answered(Notice(messages.rate_limited(error.retry_after)))
     if isinstance(error, PlatformUnavailable):
         log.error("platform unavailable: %s", error)
-        return Notice(UNAVAILABLE)
+        return Answered(Notice(messages.UNAVAILABLE))
     log.error("unexpected source error: %s", error)
-    return Notice(UNAVAILABLE)
+    return Answered(Notice(messages.UNAVAILABLE))
 
 
 def _token(codec: StateCodec, base: ListingState, position: Position | None) -> str | None:

@@ -12,8 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
+from handlers import messages
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 
 MAX_TEXT = 500
@@ -36,28 +38,6 @@ KIND_WORDS: dict[str, Kind] = {
     **dict.fromkeys(["text", "txt"], Kind.TEXT),
 }
 
-USAGE = (
-    "Usage: `/files [#channel | everywhere] [mine | @user] [images|video|audio|pdfs|docs|spreadsheets|"
-    'presentations|snippets|zips|text] [name:report | "quoted phrase"] [since:2026-01-01] [until:2026-02-01] '
-    "[last 30d] [largest]` — or `/files help`."
-)
-
-HELP = "\n".join(
-    [
-        "*`/files`* lists the files you can see, newest first. Only you see the reply.",
-        "• `/files` — files in this conversation",
-        "• `/files #channel` — another conversation · `/files everywhere` — every conversation you can see",
-        "• `/files mine` / `/files @user` — files you / they uploaded (everywhere, unless you add a #channel)",
-        "• type: `images` `video` `audio` `pdfs` `docs` `spreadsheets` `presentations` `snippets` `zips` `text`",
-        '• name: `name:report` or `"quarterly report"`',
-        "• dates: `since:2026-01-01` `until:2026-03-31` `last 30d` (also `4w`, `6m`, `1y`)",
-        "• `largest` — biggest first",
-        "Words combine in any order: `/files #design images last 90d largest`",
-        "• `/files report` — this conversation's storage report, now · `/files report weekly on|off` — "
-        "subscribe (owners and admins) · `/files admin report` — the workspace report (admins)",
-    ]
-)
-
 
 @dataclass(frozen=True)
 class ListFiles:
@@ -78,17 +58,20 @@ class ParseError:
 
     @property
     def text(self) -> str:
-        return f"{self.message}\n{USAGE}"
+        return f"{self.message}\n{messages.USAGE}"
+
+
+class ReportAction(StrEnum):
+    NOW = "now"  # `report`: this conversation's report, now
+    SUBSCRIBE = "subscribe"  # `report weekly on`
+    UNSUBSCRIBE = "unsubscribe"  # `report weekly off`
+    ADMIN = "admin"  # `admin report`: the workspace report
 
 
 @dataclass(frozen=True)
 class Report:
-    """`report` (this conversation, now), `report weekly on|off` (subscribe), `admin report`."""
+    action: ReportAction
 
-    action: str  # "now" | "subscribe" | "unsubscribe" | "admin"
-
-
-REPORT_USAGE = "Reports: `/files report` · `/files report weekly on|off` · `/files admin report`"
 
 Command = ListFiles | ShowHelp | ParseError | Report
 
@@ -100,12 +83,14 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_SLACK_CHANNEL = re.compile(r"<#([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
-_SLACK_USER = re.compile(r"<@([A-Za-z0-9]{2,64})(?:\|([^<>]*))?>")
-_PLAIN_NAME = re.compile(r"[\w.\-]{1,80}")
+# What a `#channel` or `@user` may be: a platform id (as Slack escapes mentions), or a name as typed.
+REF_ID = re.compile(r"[A-Za-z0-9]{2,64}")
+REF_NAME = re.compile(r"[\w.\-]{1,80}")
+_SLACK_CHANNEL = re.compile(rf"<#({REF_ID.pattern})(?:\|([^<>]*))?>")
+_SLACK_USER = re.compile(rf"<@({REF_ID.pattern})(?:\|([^<>]*))?>")
 # ASCII digits only: `\d` also matches look-alikes (fullwidth and Arabic-Indic digits, for instance).
 _RELATIVE = re.compile(r"([0-9]{1,4})([dwmy])")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs"})  # control and format characters (zero-width, bidi), surrogates
 
@@ -121,7 +106,7 @@ def parse(text: str, *, today: date) -> Command:
     """Parse `/files` arguments. `today` anchors `last 30d` so results are reproducible."""
     text = text.strip()
     if len(text) > MAX_TEXT:
-        return ParseError(f"That's too long — keep `/files` arguments under {MAX_TEXT} characters.")
+        return ParseError(messages.TOO_LONG.format(limit=MAX_TEXT))
     tokens = _TOKEN.findall(text)
     words = [t.lower() for t in tokens]
     if words in (["help"], ["?"]):
@@ -136,14 +121,15 @@ def parse(text: str, *, today: date) -> Command:
 
 def _report(words: list[str]) -> Report | ParseError:
     reports = {
-        ("report",): "now",
-        ("report", "weekly", "on"): "subscribe",
-        ("report", "weekly", "off"): "unsubscribe",
-        ("admin", "report"): "admin",
+        ("report",): ReportAction.NOW,
+        ("report", "weekly", "on"): ReportAction.SUBSCRIBE,
+        ("report", "weekly", "off"): ReportAction.UNSUBSCRIBE,
+        ("admin", "report"): ReportAction.ADMIN,
     }
     action = reports.get(tuple(words))
     if action is None:
-        return ParseError(f"I don't understand “{_shorten(' '.join(words))}”.\n{REPORT_USAGE}", words[-1])
+        not_understood = messages.NOT_UNDERSTOOD.format(word=_shorten(" ".join(words)))
+        return ParseError(f"{not_understood}\n{messages.REPORT_USAGE}", words[-1])
     return Report(action)
 
 
@@ -155,18 +141,18 @@ def _parse_tokens(tokens: list[str], today: date) -> FileQuery:
         word = token.lower()
         if word == "last":
             if i + 1 >= len(tokens):
-                raise _Reject("`last` needs a period, like `last 30d`.", "last")
+                raise _Reject(messages.LAST_NEEDS_PERIOD, "last")
             q = _set(q, "since", _days_before(today, _relative_days(tokens[i + 1])), "last")
             i += 2
             continue
         q = _apply(q, token, word, today)
         i += 1
     if q.mine and q.uploader is not None:
-        raise _Reject("Use either `mine` or `@user`, not both.", "mine")
+        raise _Reject(messages.MINE_OR_USER, "mine")
     if q.everywhere and q.conversation is not None:
-        raise _Reject("Use either `#channel` or `everywhere`, not both.", "everywhere")
+        raise _Reject(messages.CHANNEL_OR_EVERYWHERE, "everywhere")
     if q.since and q.until and q.since > q.until:
-        raise _Reject("The `since:` date is after the `until:` date.", f"since:{q.since.isoformat()}")
+        raise _Reject(messages.SINCE_AFTER_UNTIL, f"since:{q.since.isoformat()}")
     return q
 
 
@@ -183,9 +169,9 @@ def _apply(q: FileQuery, token: str, word: str, today: date) -> FileQuery:
         return _flag_sort(q, Sort.NEWEST, word)
     if token.startswith("<"):
         return _mention(q, token)
-    if token.startswith("#") and _PLAIN_NAME.fullmatch(token[1:]):
+    if token.startswith("#") and REF_NAME.fullmatch(token[1:]):
         return _set(q, "conversation", ConversationRef(name=token[1:].lower()), token)
-    if token.startswith("@") and _PLAIN_NAME.fullmatch(token[1:]):
+    if token.startswith("@") and REF_NAME.fullmatch(token[1:]):
         return _set(q, "uploader", UserRef(name=token[1:]), token)
     if token.startswith('"') or word.startswith("name:"):
         return _set(q, "name", _name(token), token)
@@ -193,7 +179,7 @@ def _apply(q: FileQuery, token: str, word: str, today: date) -> FileQuery:
         return _set(q, "since", _date(token, today), token)
     if word.startswith("until:"):
         return _set(q, "until", _date(token, today), token)
-    raise _Reject(f"I don't understand “{_shorten(token)}”.", token)
+    raise _Reject(messages.NOT_UNDERSTOOD.format(word=_shorten(token)), token)
 
 
 def _mention(q: FileQuery, token: str) -> FileQuery:
@@ -201,13 +187,13 @@ def _mention(q: FileQuery, token: str) -> FileQuery:
         return _set(q, "conversation", ConversationRef(id=m.group(1)), token)
     if m := _SLACK_USER.fullmatch(token):
         return _set(q, "uploader", UserRef(id=m.group(1)), token)
-    raise _Reject(f"I don't understand “{_shorten(token)}”.", token)
+    raise _Reject(messages.NOT_UNDERSTOOD.format(word=_shorten(token)), token)
 
 
 def _set(q: FileQuery, field_name: str, value: object, word: str) -> FileQuery:
     if getattr(q, field_name) is not None:
         label = {"conversation": "#channel", "uploader": "@user", "name": "name"}.get(field_name, field_name)
-        raise _Reject(f"Give only one {label} (“{_shorten(word)}” is the second).", word)
+        raise _Reject(messages.ONLY_ONE.format(what=label, word=_shorten(word)), word)
     changes: dict[str, Any] = {field_name: value}
     return dataclasses.replace(q, **changes)
 
@@ -219,7 +205,7 @@ def _flag(q: FileQuery, field_name: str) -> FileQuery:
 
 def _flag_sort(q: FileQuery, sort: Sort, word: str) -> FileQuery:
     if q.sort is not Sort.NEWEST and q.sort is not sort:
-        raise _Reject("Choose one order: `largest` or `newest`.", word)
+        raise _Reject(messages.ONE_ORDER, word)
     return dataclasses.replace(q, sort=sort)
 
 
@@ -227,13 +213,13 @@ def _name(token: str) -> str:
     raw = token[5:] if token.lower().startswith("name:") else token
     if raw.startswith('"'):
         if len(raw) < 2 or not raw.endswith('"') or (raw.endswith('\\"') and not raw.endswith('\\\\"')):
-            raise _Reject("A quoted name is missing its closing quote.", token)
+            raise _Reject(messages.UNCLOSED_QUOTE, token)
         raw = re.sub(r"\\(.)", r"\1", raw[1:-1], flags=re.DOTALL)
     name = raw.strip()
     if not name:
-        raise _Reject("`name:` needs some text, like `name:report`.", token)
+        raise _Reject(messages.EMPTY_NAME, token)
     if len(name) > MAX_NAME:
-        raise _Reject(f"Keep the name under {MAX_NAME} characters.", "name:")
+        raise _Reject(messages.NAME_TOO_LONG.format(limit=MAX_NAME), "name:")
     return name
 
 
@@ -241,14 +227,14 @@ def _date(token: str, today: date) -> date:
     value = token.split(":", 1)[1]
     if _RELATIVE.fullmatch(value.lower()):
         return _days_before(today, _relative_days(value))
-    if not _ISO_DATE.fullmatch(value):
-        raise _Reject(f"“{_shorten(token)}” isn't a date — use YYYY-MM-DD, like `since:2026-01-31`.", token)
+    if not ISO_DATE.fullmatch(value):
+        raise _Reject(messages.NOT_A_DATE.format(word=_shorten(token)), token)
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise _Reject(f"“{_shorten(token)}” isn't a real date.", token) from None
+        raise _Reject(messages.NOT_A_REAL_DATE.format(word=_shorten(token)), token) from None
     if day < EARLIEST:
-        raise _Reject(f"“{_shorten(token)}” is too early — dates start at {EARLIEST.isoformat()}.", token)
+        raise _Reject(messages.TOO_EARLY.format(word=_shorten(token), earliest=EARLIEST.isoformat()), token)
     return day
 
 
@@ -262,10 +248,10 @@ def _days_before(today: date, period: timedelta) -> date:
 def _relative_days(value: str) -> timedelta:
     m = _RELATIVE.fullmatch(value.lower())
     if not m:
-        raise _Reject(f"“{_shorten(value)}” isn't a period — try `last 30d`, `last 4w`, `last 6m`.", value)
+        raise _Reject(messages.NOT_A_PERIOD.format(word=_shorten(value)), value)
     days = int(m.group(1)) * _UNIT_DAYS[m.group(2)]
     if days > MAX_DAYS_BACK:
-        raise _Reject("That period is too long — go back at most 100 years.", value)
+        raise _Reject(messages.PERIOD_TOO_LONG, value)
     return timedelta(days=days)
 
 

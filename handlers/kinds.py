@@ -44,35 +44,3 @@ def classify(mimetype: str | None, extension: str | None) -> Kind | None:
     if mime.startswith("text/"):
         return Kind.TEXT
     return None
-
-
-def label(kind: Kind | None, fallback: str = "file") -> str:
-    """A short human label for a kind, for rows and menus."""
-    if kind is None:
-        return fallback
-    return {
-        Kind.IMAGES: "image",
-        Kind.VIDEO: "video",
-        Kind.AUDIO: "audio",
-        Kind.PDFS: "PDF",
-        Kind.DOCS: "document",
-        Kind.SPREADSHEETS: "spreadsheet",
-        Kind.PRESENTATIONS: "presentation",
-        Kind.SNIPPETS: "snippet",
-        Kind.ZIPS: "archive",
-        Kind.TEXT: "text",
-    }[kind]
-
-
-MENU_LABELS: dict[Kind, str] = {
-    Kind.IMAGES: "Images",
-    Kind.VIDEO: "Video",
-    Kind.AUDIO: "Audio",
-    Kind.PDFS: "PDFs",
-    Kind.DOCS: "Documents",
-    Kind.SPREADSHEETS: "Spreadsheets",
-    Kind.PRESENTATIONS: "Presentations",
-    Kind.SNIPPETS: "Snippets",
-    Kind.ZIPS: "Archives",
-    Kind.TEXT: "Text",
-}

@@ -7,21 +7,20 @@ for admins, with private conversations named only to admins who are members of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from handlers.cards import Notice
+from handlers import messages
 from handlers.errors import SourceError
 from handlers.files_command import Invocation
+from handlers.grammar import ReportAction
+from handlers.names import Names
 from handlers.records import Conversation
 from handlers.report_views import ReportNotice, ReportView, admin_view, channel_view, subscribed_notice
 from handlers.this_week import WeekData, assemble
-
-NOT_TRACKED = (
-    "I don't keep track of this conversation yet. Invite me to it, and it will be in the reports after the next sync."
-)
-NOT_OWNER = "Only this conversation's owners and workspace admins can change its weekly report."
-NOT_ADMIN = "Only workspace admins can see the workspace report."
+from handlers.views import Notice
 
 
 class ReportData(WeekData, Protocol):
@@ -38,28 +37,41 @@ class Directory(Protocol):
     def members(self, conversation: str, private: bool) -> set[str]: ...
 
 
+@dataclass(frozen=True)
+class ReportDesk:
+    """The bot's side of a platform, for report commands: its cache (`data`), who is who (`directory`),
+    names for the people a report mentions, and where the platform shows a report's chart (None: it can't)."""
+
+    data: ReportData
+    directory: Directory
+    names: Names
+    chart: Callable[[ReportView], str | None]
+
+
 ReportReply = Notice | ReportNotice | ReportView
 
 
-def run_report(action: str, inv: Invocation, data: ReportData, directory: Directory, *, now: datetime) -> ReportReply:
-    if action == "admin":
+def run_report(
+    action: ReportAction, inv: Invocation, data: ReportData, directory: Directory, *, now: datetime
+) -> ReportReply:
+    if action is ReportAction.ADMIN:
         if not directory.is_admin(inv.user_id):
-            return Notice(NOT_ADMIN)
+            return Notice(messages.NOT_ADMIN)
         week = assemble(data, now=now)
         overview = week.admin(lambda conv: _member(directory, inv.user_id, conv))
         return admin_view(overview, week.conversations)
     conv = next((c for c in data.conversations() if c.id == inv.conversation_id), None)
     if conv is None:
-        return Notice(NOT_TRACKED)
+        return Notice(messages.NOT_TRACKED)
     # A private conversation's report is for its members only. (The platform only lets members run commands
     # there; checked again all the same. A public channel's files are visible to everyone anyway.)
     if conv.private and not _member(directory, inv.user_id, conv):
-        return Notice(NOT_TRACKED)
-    if action == "now":
+        return Notice(messages.NOT_TRACKED)
+    if action is ReportAction.NOW:
         return channel_view(assemble(data, now=now).channel(conv))
     if inv.user_id not in data.owners(conv.id) and not directory.is_admin(inv.user_id):
-        return Notice(NOT_OWNER)
-    on = action == "subscribe"
+        return Notice(messages.NOT_OWNER)
+    on = action is ReportAction.SUBSCRIBE
     data.subscribe(conv.id, inv.user_id, on=on)
     return subscribed_notice(conv, on=on)
 

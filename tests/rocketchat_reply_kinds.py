@@ -11,14 +11,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.platforms.rocketchat import render
-from bot.platforms.rocketchat.bridge import NO_BOT_ACCOUNT, UNKNOWN_ACTION
-from handlers import files_command, grammar, report_command
-from handlers.cards import Listing, Notice
+from handlers import messages
+from handlers.listing_views import Listing, listing_view
+from handlers.names import Names, named
 from handlers.query import Kind
 from handlers.records import Conversation, StoredFile
 from handlers.report_views import admin_view, channel_view, subscribed_notice
 from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, ChannelReport
 from handlers.source import FileInfo, SourceQuery
+from handlers.views import Notice
 
 Answer = dict[str, Any]
 # Markdown specials, right-to-left and wide characters, at the longest a file name gets (255).
@@ -72,8 +73,12 @@ def listing(
     )
 
 
+LONGEST_NAMES = Names(conversation=lambda _: LONGEST_ROOM, person=lambda _: LONGEST_USER)
+
+
 def rendered(reply: Listing | Notice) -> Answer:
-    return render.render(reply, lambda _: LONGEST_ROOM, lambda _: LONGEST_USER)
+    view = listing_view(reply) if isinstance(reply, Listing) else reply
+    return render.render(named(view, LONGEST_NAMES))
 
 
 EVERY_FILTER = SourceQuery(
@@ -87,20 +92,22 @@ EVERY_FILTER = SourceQuery(
 )
 
 NOTICES = {
-    "help": grammar.HELP,
-    "tampered": files_command.TAMPERED,
-    "stale": files_command.STALE,
-    "not yours": files_command.NOT_YOURS,
-    "missing permission": files_command.MISSING_PERMISSION,
-    "unavailable": files_command.UNAVAILABLE,
-    "conversation unavailable": files_command.CONVERSATION_UNAVAILABLE.format(ref="#" + LONGEST_ROOM),
-    "unknown user": files_command.UNKNOWN_USER.format(ref="@" + LONGEST_USER),
-    "rate limited": "The chat server is busy and asked me to slow down. Please try again in 30 seconds.",
-    "report: not tracked": report_command.NOT_TRACKED,
-    "report: not owner": report_command.NOT_OWNER,
-    "report: not admin": report_command.NOT_ADMIN,
-    "report: no bot account": NO_BOT_ACCOUNT,
-    "unknown button": UNKNOWN_ACTION,
+    "help": messages.HELP,
+    "tampered, or an unknown button": messages.TAMPERED,
+    "stale": messages.STALE,
+    "not yours": messages.NOT_YOURS,
+    "missing permission": messages.MISSING_PERMISSION,
+    "unavailable": messages.UNAVAILABLE,
+    "conversation unavailable": messages.CONVERSATION_UNAVAILABLE.format(ref="#" + LONGEST_ROOM),
+    "unknown user": messages.UNKNOWN_USER.format(ref="@" + LONGEST_USER),
+    "rate limited": messages.rate_limited(30),
+    "report: not tracked": messages.NOT_TRACKED,
+    "report: not owner": messages.NOT_OWNER,
+    "report: not admin": messages.NOT_ADMIN,
+    "report: no bot account": messages.NO_BOT_ACCOUNT,
+    "busy": messages.BUSY,
+    "sorry": messages.SORRY,
+    "storage busy": messages.STORAGE_BUSY,
 }
 
 
@@ -119,16 +126,16 @@ def reply_kinds() -> dict[str, Callable[[], Answer]]:
         "listing: empty": lambda: rendered(listing(EVERY_FILTER, rows=[], pages=0)),
         "listing: link not http": lambda: rendered(listing(SourceQuery(), rows=[file_row(2, link="javascript:x")])),
         "notice: not authorized": lambda: rendered(
-            Notice(files_command.NOT_AUTHORIZED, authorize_url="https://bot.example/rocketchat/install")
+            Notice(messages.NOT_AUTHORIZED, authorize_url="https://bot.example/rocketchat/install")
         ),
         "nothing to show": render.nothing,
         "channel report: longest names, every kind, full lists": lambda: render.report(
-            channel_view(_channel_report()), lambda _: LONGEST_USER, None
+            named(channel_view(_channel_report()), LONGEST_NAMES), None
         ),
         "admin report: 500 conversations, the private aggregate, the chart": lambda: render.report(
-            admin_view(*_admin_report()), lambda _: LONGEST_USER, "https://bot.example/rocketchat/chart/x.png"
+            named(admin_view(*_admin_report()), LONGEST_NAMES), "https://bot.example/rocketchat/chart/x.png"
         ),
-        "admin report: no chart": lambda: render.report(admin_view(*_admin_report()), lambda _: None, None),
+        "admin report: no chart": lambda: render.report(admin_view(*_admin_report()), None),
         "report notice: subscribed": lambda: render.report_notice(subscribed_notice(_room(), on=True)),
         "report notice: unsubscribed": lambda: render.report_notice(subscribed_notice(_room(), on=False)),
     }

@@ -14,7 +14,7 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage import open_store
 from bot.storage.interface import ReportStore
-from handlers.cards import size
+from handlers.messages import size
 from handlers.records import Conversation
 from handlers.reports import PRIVATE_OTHER, build_admin_report
 from handlers.source import FileInfo

@@ -33,9 +33,8 @@ from slack_sdk.models.blocks import (
 
 from bot.platforms.slack import render
 from bot.platforms.slack.paths import INSTALL_PATH
-from bot.process.safe_reply import SORRY, STORAGE_BUSY
-from handlers import files_command, grammar
-from handlers.cards import Listing, Notice, Reply
+from handlers import files_command, flow, grammar, messages
+from handlers.answers import Answered, NeedsAuthorization
 from handlers.errors import (
     ConversationUnavailable,
     MissingPermission,
@@ -46,13 +45,16 @@ from handlers.errors import (
     UnknownUser,
 )
 from handlers.listing import PAGE_SIZE, SCAN_LIMIT
+from handlers.listing_views import Listing, listing_view
+from handlers.names import UNNAMED, Names
 from handlers.query import ConversationRef, FileQuery, Kind, Sort, UserRef
 from handlers.records import Conversation, StoredFile
-from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
+from handlers.report_command import ReportDesk
 from handlers.report_views import admin_view, channel_view, subscribed_notice
 from handlers.reports import LARGEST, PRIVATE_OTHER, AdminReport, ChannelReport
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery
 from handlers.state import ListingState, StateCodec
+from handlers.views import ListingView, Notice
 
 
 # -- Slack's limits ---------------------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def file_queries(draw: st.DrawFn) -> FileQuery:
 
 
 @st.composite
-def tokens(draw: st.DrawFn, team: str, user: str, query: str) -> str:
+def tokens(draw: st.DrawFn, team: str, user: str, query: FileQuery) -> str:
     """A real signed state: page numbers, or Slack's cursors (short base64) with the trail Prev needs."""
     page = draw(st.integers(1, 10_000))
     cursor = draw(st.none() | st.from_regex(r"\A[A-Za-z0-9+/=]{1,32}\Z"))
@@ -190,14 +192,14 @@ def tokens(draw: st.DrawFn, team: str, user: str, query: str) -> str:
 
 
 @st.composite
-def listings(draw: st.DrawFn) -> Listing:
+def listings(draw: st.DrawFn) -> ListingView:
     team, user = draw(slack_ids), draw(user_ids)
-    canonical = draw(file_queries()).canonical()
+    query = draw(file_queries())
     pages = draw(st.none() | st.integers(1, 10_000))
     page = draw(st.integers(1, pages or 10_000))
     last = pages is not None and page == pages
     rows = draw(st.lists(files(), max_size=PAGE_SIZE))
-    return Listing(
+    page_found = Listing(
         query=draw(source_queries()),
         rows=rows,
         page=page,
@@ -207,10 +209,11 @@ def listings(draw: st.DrawFn) -> Listing:
         total_bytes=draw(st.none() | st.integers(0, 2**63 - 1)),
         scanned=draw(st.none() | st.integers(0, SCAN_LIMIT)),
         partial=draw(st.booleans()),
-        prev_token=draw(st.none() | tokens(team, user, canonical)) if page > 1 else None,
-        next_token=None if last else draw(st.none() | tokens(team, user, canonical)),
-        menu_token=draw(st.none() | tokens(team, user, canonical)),
+        prev_token=draw(st.none() | tokens(team, user, query)) if page > 1 else None,
+        next_token=None if last else draw(st.none() | tokens(team, user, query)),
+        menu_token=draw(st.none() | tokens(team, user, query)),
     )
+    return listing_view(page_found)
 
 
 # -- every reply the skill and its guards can give, besides listings -----------------------------------------
@@ -237,6 +240,23 @@ def invocation(authorize_url: str = "https://files-bot.example.com" + INSTALL_PA
     return files_command.Invocation("T0ACME", "U0ANA", "C0GENERAL", date(2026, 6, 1), authorize_url)
 
 
+@dataclass
+class Unauthorized:
+    """A `flow.Session` for someone who has not authorized files-bot: whatever the flow answers at once."""
+
+    invocation: files_command.Invocation
+    authorized: bool = False
+
+    def files(self) -> FailingSource:
+        raise AssertionError("no call to the platform before the ack")
+
+    def names(self) -> Names:
+        return UNNAMED
+
+    def reports(self) -> ReportDesk | None:
+        return None
+
+
 source_errors = st.one_of(
     st.builds(NotAuthorized, st.just("revoked")),
     st.builds(ConversationUnavailable, st.just("no room")),
@@ -253,7 +273,7 @@ typed_references = st.one_of(
 
 
 @st.composite
-def error_replies(draw: st.DrawFn) -> Reply:
+def error_replies(draw: st.DrawFn) -> Answered | NeedsAuthorization:
     """Each error the skill explains, for any query that can name a conversation or a user."""
     query = FileQuery(
         conversation=draw(st.none() | typed_references),
@@ -265,21 +285,21 @@ def error_replies(draw: st.DrawFn) -> Reply:
 
 urls = st.builds(lambda host: f"https://{host}{INSTALL_PATH}", st.from_regex(r"\A[a-z0-9.\-]{1,200}\Z"))
 triaged = st.builds(
-    lambda text, url: files_command.triage(text, invocation(url), authorized=False),
+    lambda text, url: flow.handle(flow.Command(text), Unauthorized(invocation(url)), CODEC),
     st.one_of(untrusted(grammar.MAX_TEXT + 20), st.just("help"), st.just("report weekly maybe")),
     urls,
-).filter(lambda r: isinstance(r, (Notice, Listing)))
+).filter(lambda r: isinstance(r, Answered | NeedsAuthorization))
 button_refusals = st.builds(
     lambda token, kind: files_command.navigate(
         token, invocation(), FailingSource(PlatformUnavailable("")), CODEC, kind=kind
     ),
-    st.one_of(untrusted(4000), st.builds(lambda t: t + "x", tokens("T0ACME", "U0ANA", ""))),
+    st.one_of(untrusted(4000), st.builds(lambda t: t + "x", tokens("T0ACME", "U0ANA", FileQuery()))),
     st.none() | untrusted(200),
 )
 fixed_notices = st.sampled_from(
-    [Notice(grammar.HELP), Notice(SORRY), Notice(STORAGE_BUSY)]
-    + [Notice(t) for t in (files_command.TAMPERED, files_command.STALE, files_command.NOT_YOURS)]
-    + [Notice(files_command.MISSING_PERMISSION), Notice(files_command.UNAVAILABLE)]
+    [Notice(messages.HELP), Notice(messages.SORRY), Notice(messages.STORAGE_BUSY)]
+    + [Notice(t) for t in (messages.TAMPERED, messages.STALE, messages.NOT_YOURS)]
+    + [Notice(messages.MISSING_PERMISSION), Notice(messages.UNAVAILABLE)]
 )
 
 # -- reports: the weekly DMs and the on-demand answers -----------------------------------------------------
@@ -334,7 +354,9 @@ def admin_reports(draw: st.DrawFn) -> tuple[AdminReport, list[Conversation]]:
 
 report_notices = st.one_of(
     st.builds(subscribed_notice, conversations, on=st.booleans()).map(render.report_notice),
-    st.sampled_from([NOT_TRACKED, NOT_OWNER, NOT_ADMIN]).map(lambda text: render.render(Notice(text))),
+    st.sampled_from([messages.NOT_TRACKED, messages.NOT_OWNER, messages.NOT_ADMIN]).map(
+        lambda text: render.render(Notice(text))
+    ),
 )
 
 # The one place that lists every kind of Slack reply: a name and a strategy of rendered messages. A new kind
@@ -349,9 +371,9 @@ REPLY_KINDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     ),
     "report notices": report_notices,
     "help, guard and refusal notices": fixed_notices.map(render.render),
-    "usage errors and 'please authorize'": triaged.map(render.render),
-    "explained source errors": error_replies().map(render.render),
-    "refused buttons": button_refusals.map(render.render),
+    "usage errors and 'please authorize'": triaged.map(render.answer),
+    "explained source errors": error_replies().map(render.answer),
+    "refused buttons": button_refusals.map(render.answer),
 }
 
 
@@ -462,7 +484,7 @@ def a_file(**changes: Any) -> FileInfo:
     return FileInfo(**{**base, **changes})
 
 
-def a_listing(rows: list[FileInfo], **changes: Any) -> Listing:
+def a_listing(rows: list[FileInfo], **changes: Any) -> ListingView:
     base: dict[str, Any] = dict(
         query=SourceQuery(conversation_id="C0GENERAL"),
         rows=rows,
@@ -477,7 +499,7 @@ def a_listing(rows: list[FileInfo], **changes: Any) -> Listing:
         next_token=None,
         menu_token="m.q",
     )
-    return Listing(**{**base, **changes})
+    return listing_view(Listing(**{**base, **changes}))
 
 
 def rows_of(message: dict[str, Any]) -> list[str]:

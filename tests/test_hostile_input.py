@@ -27,7 +27,7 @@ from bot.services.sync_runner import run_sync
 from bot.storage import open_store
 from handlers import grammar, predicates
 from handlers.query import FileQuery
-from handlers.report_views import web_link
+from handlers.views import web_link
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET_MARKERS
 from tests.log_capture import captured_logs
 from tests.readable import text_objects
@@ -714,15 +714,19 @@ def test_listing_rows_keep_hostile_names_and_links_inert(name):
     (Rocket.Chat's file URLs do, `encodeURI`d: a `)` or a space in them would end a Markdown link)."""
     from bot.platforms.rocketchat import render as rc_render
     from bot.platforms.slack import render as slack_render
-    from handlers.cards import Listing
+    from handlers.listing_views import Listing, listing_view
+    from handlers.names import Names, named
     from handlers.source import FileInfo, SourceQuery
 
     link = f"https://chat.example/file-upload/F1/{name} (1)"
     row = FileInfo("F1", name, "", 10, "application/pdf", "pdf", "", "U0BEN", "ben", REPORT_DAY, link, ("C0D",))
-    listing = Listing(SourceQuery(conversation_id="C0D"), [row], 1, 1, 1, 10, 10, None, False, None, None, None)
+    listing = listing_view(
+        Listing(SourceQuery(conversation_id="C0D"), [row], 1, 1, 1, 10, 10, None, False, None, None, None)
+    )
     slack_row = slack_render.render(listing)["blocks"][2]
     assert_slack_message_is_inert({"text": "", "blocks": [slack_row]}, {web_link(link) or ""}, {"U0BEN", "C0D"})
-    rc_row = rc_render.render(listing, lambda _: "design", lambda _: "ben")["blocks"][2]["text"]["text"]
+    names = Names(conversation=lambda _: "design", person=lambda _: "ben")
+    rc_row = rc_render.render(named(listing, names))["blocks"][2]["text"]["text"]
     [(label, href)] = RC_LINK.findall(rc_row)
     assert href == web_link(link) and " " not in href and ")" not in href and not set(label) & set("*~`[]<>|@#\\")
     assert "evil" not in RC_LINK.sub("", rc_row) and "@all" not in RC_LINK.sub("", rc_row)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.platforms.rocketchat import bridge, client
+from bot.platforms.rocketchat import client, interactions
 from bot.process.server import ROCKETCHAT_SLOTS
 from bot.sandbox.emulators.rocketchat_api import FakeRocketChat
 from bot.sandbox.emulators.slack_api import FakeSlack
@@ -55,7 +55,7 @@ def both(
 def test_slack_acks_are_answered_while_a_burst_of_rocketchat_work_is_stuck(both, fake_rc, monkeypatch):
     slack, rc = both
     # The Rocket.Chat work stays stuck for as long as the test holds the server's answer.
-    monkeypatch.setattr(bridge, "ANSWER_SECONDS", 120.0)
+    monkeypatch.setattr(interactions, "ANSWER_SECONDS", 120.0)
     monkeypatch.setattr(client, "TIMEOUT_SECONDS", 120)
     slack.authorize(SLACK_ANA)
     # An admin: api-bypass-rate-limit, so no rate limit thins the burst out (nor would one an admin raised).

@@ -17,7 +17,7 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage import open_store
 from bot.storage.interface import Store
-from handlers.report_command import NOT_TRACKED
+from handlers.messages import NOT_TRACKED
 from tests.conftest import ANA, BEN, DESIGN, GENERAL, SECRET, TEAM
 from tests.log_capture import captured_logs
 from tests.readable import readable

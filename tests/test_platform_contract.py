@@ -241,17 +241,11 @@ def test_the_sync_goes_through_the_contract(world: World):
     assert {c.id for c in cache.workspace(world.name, world.workspace).conversations()} == world.bot_rooms
 
 
-def test_it_renders_a_reply_as_its_own_payload(world: World):
-    from handlers.cards import Notice
+def test_it_renders_an_answer_as_its_own_payload(world: World):
+    from handlers.answers import Answered
+    from handlers.views import Notice
 
-    class NoNames:
-        def room_name(self, room_id: str) -> str | None:
-            return None
-
-        def user_name(self, user_id: str) -> str | None:
-            return None
-
-    payload = world.platform.render(Notice("Hello *there*"), NoNames())
+    payload = world.platform.render(Answered(Notice("Hello *there*")))
     assert payload["text"] and payload["blocks"]
 
 

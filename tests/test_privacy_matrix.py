@@ -23,7 +23,8 @@ from bot.services import jobs, weekly
 from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage import open_store
-from handlers.cards import size
+from handlers.messages import size
+from handlers.query import ConversationRef, FileQuery
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BASE_TS, BEN, CAT, DAY, DESIGN, DM, GENERAL, SECRET, TEAM
 from tests.log_capture import captured_logs
@@ -113,7 +114,8 @@ def test_slack_privacy_matrix(slack: SlackDriver, bot_env, capsys):
                     replies.append(ack.text)
                     replies.extend(slack.wait_for(url))
                 # A button naming the conversation, validly signed for this user: still their own view only.
-                token = codec.encode(ListingState(team=TEAM, user=user, query=f"<#{conv}>", page=1))
+                query = FileQuery(conversation=ConversationRef(id=conv))
+                token = codec.encode(ListingState(team=TEAM, user=user, query=query, page=1))
                 _, url = slack.click(user, {"action_id": "files_next", "value": token})
                 replies.extend(slack.wait_for(url))
                 seen = json.dumps(replies, ensure_ascii=False)

@@ -9,7 +9,7 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage import open_store
 from bot.storage.interface import Store
-from handlers.report_command import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
+from handlers.messages import NOT_ADMIN, NOT_OWNER, NOT_TRACKED
 from tests.conftest import ANA, BEN, CAT, DESIGN, GENERAL, SECRET, TEAM
 from tests.readable import readable
 from tests.slack_harness import SlackDriver

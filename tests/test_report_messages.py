@@ -25,8 +25,10 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.sync_runner import run_sync
 from bot.storage import open_store
 from bot.storage.interface import Store
+from handlers.messages import CHART_UNAVAILABLE
+from handlers.names import Names, named
 from handlers.records import Conversation, StoredFile
-from handlers.report_views import CHART_UNAVAILABLE, Chart, admin_view, channel_view
+from handlers.report_views import Chart, admin_view, channel_view
 from handlers.reports import PRIVATE_OTHER, AdminReport, ChannelReport
 from tests.conftest import ANA, CAT, DESIGN, GENERAL, TEAM
 from tests.readable import readable, text_objects
@@ -106,7 +108,8 @@ def test_slack_reports_stay_within_block_kit_limits_whatever_the_data():
     for view in (channel_view(channel), admin_view(admin, convs)):
         message = slack_render.report(view, "F0CHART01")
         assert_valid_block_kit(message)
-        answer = rc_render.report(view, lambda user: "u" * 1_000, "https://bot.example/rocketchat/chart/x.png")
+        longest = Names(person=lambda user: "u" * 1_000)
+        answer = rc_render.report(named(view, longest), "https://bot.example/rocketchat/chart/x.png")
         validate("answer", answer)
 
 

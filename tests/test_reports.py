@@ -15,10 +15,11 @@ from bot.services.report_preview import as_text, preview
 from bot.storage import open_store
 from bot.storage.interface import ReportStore
 from handlers import records
-from handlers.cards import size
-from handlers.report_views import Chart, Conversation, PrivateConversations, admin_view, channel_view
+from handlers.messages import size
+from handlers.report_views import Chart, admin_view, channel_view
 from handlers.reports import PRIVATE_OTHER, build_admin_report, build_channel_report, iso_week
 from handlers.source import FileInfo
+from handlers.views import Conversation, PrivateConversations
 from tests.conftest import ANA
 from tests.slack_harness import SlackDriver
 

@@ -205,6 +205,19 @@ def test_revoked_token_leads_back_to_authorize(rc):
     assert len(rc.fake.requests) == before  # no second attempt with a dead token
 
 
+def test_a_click_with_a_revoked_token_leads_back_to_authorize_too(rc):
+    """The bridge forgets a token when the flow's answer says so (`NeedsAuthorization`), on a click as on a
+    command — not because a notice happens to carry a link."""
+    rc.authorize(ANA)
+    value = element(rc.command(ANA), "files_next")["value"]
+    rc.fake.revoke(ANA)
+    answer = rc.action(ANA, "files_next", value=value)
+    assert "Authorize me once" in answer["text"] and element(answer, "files_authorize")
+    before = len(rc.fake.requests)
+    assert "Authorize me once" in rc.command(ANA)["text"]
+    assert len(rc.fake.requests) == before  # forgotten: no second attempt with a dead token
+
+
 def test_expired_token_is_refreshed(rc):
     rc.fake.token_lifetime = 30  # inside the bot's one-minute margin: due for refresh at first use
     rc.authorize(ANA)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from bot.platforms.rocketchat import bridge
+from bot.platforms.rocketchat import interactions
 from bot.process.config import Settings
 from bot.sandbox.emulators.rocketchat_api import FakeRocketChat, File, Room
 from bot.services import ratelimit
@@ -102,7 +102,7 @@ def test_a_walk_looks_first_where_the_cache_knows_files_are(rc, fake_rc, rc_env)
 
 
 def test_a_hung_call_gets_a_partial_answer_before_the_app_gives_up(rc, fake_rc, monkeypatch):
-    monkeypatch.setattr(bridge, "ANSWER_SECONDS", 2.0)
+    monkeypatch.setattr(interactions, "ANSWER_SECONDS", 2.0)
     rc.authorize(ANA)
     held = fake_rc.hold("channels.files", after=1)  # the walk's second room never answers
     answer = rc.command(ANA, GENERAL, "everywhere")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.platforms.rocketchat.bridge import UNKNOWN_ACTION
+from handlers.messages import TAMPERED
 from tests.rocketchat_harness import ANA, element, protocol_fixture
 
 
@@ -12,9 +12,9 @@ def test_a_click_on_authorize_is_answered_with_nothing_to_show(rc):
     assert button["blockId"] and button["url"].endswith("/rocketchat/install")
     answer = rc.action(ANA, "files_authorize", block_id=button["blockId"], value=None)
     assert answer == protocol_fixture("answer.none.json")
-    assert UNKNOWN_ACTION not in answer["text"]
+    assert TAMPERED not in answer["text"]
     assert not rc.fake.calls_of("channels.files")
 
 
 def test_an_unknown_button_still_gets_the_polite_message(rc):
-    assert rc.action(ANA, "files_bogus", value="x")["text"] == UNKNOWN_ACTION
+    assert rc.action(ANA, "files_bogus", value="x")["text"] == TAMPERED

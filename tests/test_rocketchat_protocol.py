@@ -91,6 +91,7 @@ def hostile_report_answer() -> dict:
     from urllib.parse import quote
 
     from bot.platforms.rocketchat import render
+    from handlers.names import Names, named
     from handlers.records import Conversation, StoredFile
     from handlers.report_views import channel_view
     from handlers.reports import ChannelReport
@@ -105,7 +106,7 @@ def hostile_report_answer() -> dict:
     ]  # fmt: skip
     conv = Conversation("rcD", HOSTILE[-1], private=False)
     report = ChannelReport(conv, "2026-W48", 5, 5 * 10**8, None, {"pdfs": (5, 5 * 10**8)}, files, files)
-    return render.report(channel_view(report), lambda _user: HOSTILE[3], None)
+    return render.report(named(channel_view(report), Names(person=lambda _user: HOSTILE[3])), None)
 
 
 def test_the_pinned_report_answer_is_what_the_bot_renders():

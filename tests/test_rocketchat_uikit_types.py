@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.platforms.rocketchat import render
-from handlers.cards import Notice
+from handlers.listing_views import listing_view
+from handlers.names import Names, named
 from handlers.records import Conversation, StoredFile
 from handlers.report_views import channel_view
 from handlers.reports import ChannelReport
 from handlers.source import SourceQuery
+from handlers.views import Notice
 from tests.rocketchat_app_build import APP
 from tests.rocketchat_reply_kinds import Answer, file_row, listing, reply_kinds
 
@@ -70,10 +72,11 @@ def hypothesis_answers(count: int) -> dict[str, Answer]:
     @example(file_name="line\u2028separators\u2029", user="u\u2028", room="r\u2029", link="https://x/y")
     def draw(file_name: str, user: str, room: str, link: str) -> None:
         page = listing(SourceQuery(conversation_id="R1"), rows=[file_row(1, file_name, link=link)], pages=2)
-        drawn[f"hypothesis {len(drawn)}"] = render.render(page, lambda _: room, lambda _: user)
+        names = Names(conversation=lambda _: room, person=lambda _: user)
+        drawn[f"hypothesis {len(drawn)}"] = render.render(named(listing_view(page), names))
         files = [StoredFile("F1", file_name, 1, "pdfs", "U1", datetime(2020, 1, 1, tzinfo=UTC), link)]
         report = ChannelReport(Conversation("R1", room, private=False), "2026-W48", 1, 1, None, {}, files, files)
-        drawn[f"hypothesis {len(drawn)}"] = render.report(channel_view(report), lambda _: user, None)
+        drawn[f"hypothesis {len(drawn)}"] = render.report(named(channel_view(report), names), None)
 
     draw()
     return drawn
@@ -96,7 +99,7 @@ def test_every_reply_kind_type_checks_as_ui_kit_blocks(app_installed: None) -> N
     ],
 )
 def test_a_malformed_block_fails_the_check(app_installed: None, malformed: dict[str, Any], why: str) -> None:
-    notice = render.render(Notice("x"), lambda _: None, lambda _: None)
+    notice = render.render(Notice("x"))
     answer = {**notice, "blocks": [*notice["blocks"], malformed]}
     result = type_check({why: answer}, "malformed")
     assert result.returncode != 0, why

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
+from handlers.query import ConversationRef, FileQuery
 from handlers.state import ListingState, StateCodec
 from tests.conftest import ANA, BEN, CAT, GENERAL, SECRET, SECRET_MARKERS
 from tests.slack_harness import SIGNING_SECRET, SlackDriver, all_text, buttons
+from tests.test_state import sign
 
 
 def first_listing(slack: SlackDriver, user: str = ANA, text: str = "") -> dict:
@@ -22,6 +25,10 @@ def click_next(slack: SlackDriver, user: str, value: object, **kw: object) -> di
     return slack.wait_for(url)[0]
 
 
+def in_(conversation: str) -> FileQuery:
+    return FileQuery(conversation=ConversationRef(id=conversation))
+
+
 def reencode(token: str, **changes: object) -> str:
     """Edit the payload of a real token but keep its (now wrong) signature, as an attacker would."""
     payload, signature = token.split(".")
@@ -33,7 +40,7 @@ def reencode(token: str, **changes: object) -> str:
 
 def test_edited_value_pointing_at_a_private_channel_is_refused(slack):
     value = buttons(first_listing(slack, CAT))["files_next"]["value"]
-    forged = reencode(value, q=f"<#{SECRET}>")
+    forged = reencode(value, q={"ci": SECRET})
     reply = click_next(slack, CAT, forged)
     assert "doesn't look like one of mine" in reply["text"]
     assert reply["replace_original"] is False
@@ -70,15 +77,25 @@ def test_value_from_another_workspace_is_refused(slack):
 def test_a_correctly_signed_value_for_another_workspace_is_refused(slack):
     first_listing(slack, ANA)
     codec = StateCodec(SIGNING_SECRET, purpose="slack")
-    token = codec.encode(ListingState(team="T0OTHER", user=ANA, query="", page=2))
+    token = codec.encode(ListingState(team="T0OTHER", user=ANA, query=FileQuery(), page=2))
     assert "doesn't look like one of mine" in click_next(slack, ANA, token)["text"]
 
 
 def test_stale_value_gets_a_fresh_start_message(slack):
     first_listing(slack, ANA)
     old = StateCodec(SIGNING_SECRET, purpose="slack", clock=lambda: 1_000_000.0)
-    token = old.encode(ListingState(team=slack.team_id, user=ANA, query=f"<#{GENERAL}>", page=2))
+    token = old.encode(ListingState(team=slack.team_id, user=ANA, query=in_(GENERAL), page=2))
     assert "expired" in click_next(slack, ANA, token)["text"]
+
+
+def test_a_button_from_the_previous_version_gets_the_expired_message(slack):
+    """Buttons issued before the query travelled as a structure (the text the grammar parsed) are still
+    signed right when someone clicks one after an upgrade: a polite "expired", and nothing listed."""
+    first_listing(slack, ANA)
+    issued = int(time.time()) - 60
+    old = sign({"v": 1, "t": slack.team_id, "u": ANA, "q": f"<#{GENERAL}>", "p": 2, "i": issued}, SIGNING_SECRET)
+    reply = click_next(slack, ANA, old)
+    assert "That list has expired" in reply["text"] and "notes-" not in all_text([reply])
 
 
 def test_clicks_rerun_with_the_clickers_token_even_when_values_are_valid(slack):
@@ -88,7 +105,7 @@ def test_clicks_rerun_with_the_clickers_token_even_when_values_are_valid(slack):
     slack.authorize(CAT)
     codec = StateCodec(SIGNING_SECRET, purpose="slack")
     # Even if CAT obtained a validly signed state naming the private channel, it runs as CAT:
-    token = codec.encode(ListingState(team=slack.team_id, user=CAT, query=f"<#{SECRET}>", page=1))
+    token = codec.encode(ListingState(team=slack.team_id, user=CAT, query=in_(SECRET), page=1))
     reply = click_next(slack, CAT, token)
     assert "can't find" in reply["text"]
     assert not any(m in all_text([reply]) for m in SECRET_MARKERS)

@@ -21,7 +21,7 @@ from bot.process.admission import Admission
 from bot.services.ratelimit import RateLimiter
 from bot.services.weekly import Courier
 from bot.storage.interface import Store
-from handlers.cards import Reply
+from handlers.answers import Answered, NeedsAuthorization
 from handlers.records import Conversation
 from handlers.source import FileSource
 
@@ -64,14 +64,6 @@ class Services:
     limiter: RateLimiter
     priority: AckPriority
     admission: Admission
-
-
-class Names(Protocol):
-    """Names a reply may show, by id: only those the person's own requests returned (None: not known)."""
-
-    def room_name(self, room_id: str) -> str | None: ...
-
-    def user_name(self, user_id: str) -> str | None: ...
 
 
 class BotWorkspace(Protocol):
@@ -125,8 +117,8 @@ class Platform(Protocol):
         so that the platform itself decides what they may see. `time_left` bounds every call."""
         ...
 
-    def render(self, reply: Reply, names: Names) -> dict[str, Any]:
-        """A reply as this platform's message payload."""
+    def render(self, answer: Answered | NeedsAuthorization) -> dict[str, Any]:
+        """An answer (its view already named, `handlers/names.py`) as this platform's message payload."""
         ...
 
     def routes(self, services: Services) -> Blueprint:

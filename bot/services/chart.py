@@ -8,7 +8,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from handlers.cards import size
+from handlers.messages import size
 from handlers.report_views import Chart
 
 PNG_MIMETYPE = "image/png"

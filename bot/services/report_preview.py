@@ -12,21 +12,10 @@ from pathlib import Path
 
 from bot.services import chart as charts
 from bot.storage.interface import Store
-from handlers.cards import size
-from handlers.report_views import (
-    PRIVATE_AGGREGATE,
-    Conversation,
-    FileList,
-    Person,
-    PrivateConversations,
-    ReportView,
-    Subject,
-    admin_view,
-    channel_view,
-    one_line,
-    sentence_text,
-)
+from handlers.messages import PRIVATE_AGGREGATE, size
+from handlers.report_views import FileList, ReportView, Subject, admin_view, channel_view
 from handlers.this_week import assemble
+from handlers.views import Conversation, Person, PrivateConversations, one_line, sentence_text
 
 
 def preview(
@@ -74,7 +63,7 @@ def _subject(subject: Subject) -> str:
     if isinstance(subject, Person):
         return f"@{subject.id}"
     if isinstance(subject, Conversation):
-        return f"#{one_line(subject.name)}"
+        return sentence_text([subject])
     if isinstance(subject, PrivateConversations):
         return PRIVATE_AGGREGATE
     return subject

@@ -19,6 +19,7 @@ from bot.platforms.rocketchat import render
 from bot.platforms.rocketchat.charts import ChartLinks
 from bot.platforms.rocketchat.client import RecordingRocketChat
 from bot.services.weekly import DeliveryFailed
+from handlers.names import Names, named
 from handlers.report_views import ReportView
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class RocketChatCourier:
         rid = room.get("rid") or room.get("_id")
         if not rid:
             raise DeliveryFailed("dm.create returned no room", retryable=True)
-        blocks = render.report_blocks(report, self.user_name, self.chart_url(report))
+        blocks = render.report_blocks(named(report, Names(person=self.user_name)), self.chart_url(report))
         message = {"rid": rid, "msg": render.report_text(report), "blocks": blocks}
         self._call(lambda: self._api.chat_send_message(message))
 

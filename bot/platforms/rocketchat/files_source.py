@@ -37,6 +37,7 @@ from handlers.errors import (
     SourceError,
     UnknownUser,
 )
+from handlers.names import Names
 from handlers.query import ConversationRef, Kind, UserRef
 from handlers.source import Capabilities, FileInfo, Position, SourcePage, SourceQuery, WalkProgress
 
@@ -62,6 +63,27 @@ CAPABILITIES = Capabilities(
 _NO_ROOM = ("error-room-not-found", "error-not-allowed", "error-invalid-room", "error-room-not-found-or-no-access")
 
 
+class SeenNames:
+    """The names one person's own requests returned: the room and username the request came with, and the
+    rooms and users their calls to Rocket.Chat showed them. A listing for them names nothing else (see
+    `handlers/names.py`): the file source notes what it reads here, and the bridge hands `names()` on."""
+
+    def __init__(self) -> None:
+        self._rooms: dict[str, str] = {}
+        self._users: dict[str, str] = {}
+
+    def room(self, room_id: str, name: object, *, replace: bool = True) -> None:
+        if isinstance(name, str) and name and (replace or room_id not in self._rooms):
+            self._rooms[room_id] = name
+
+    def user(self, user_id: str, name: object, *, replace: bool = True) -> None:
+        if isinstance(name, str) and name and (replace or user_id not in self._users):
+            self._users[user_id] = name
+
+    def names(self) -> Names:
+        return Names(conversation=self._rooms.get, person=self._users.get)
+
+
 class RocketChatFileSource:
     capabilities = CAPABILITIES
 
@@ -73,31 +95,26 @@ class RocketChatFileSource:
         *,
         pacer: Pacer | None = None,
         room_files: Callable[[], Mapping[str, int]] | None = None,
+        seen: SeenNames | None = None,
     ):
         """`api` acts as the user (None: never authorized). `rooms` maps ids already known from the
         request to (type, name), saving a lookup for the room the command was typed in. `pacer` paces the
         calls within the server's rate limits. `room_files`: how many files the bot's cache knows in each
-        room (0: none), so that a walk looks where files are first."""
+        room (0: none), so that a walk looks where files are first. `seen`: where the names the calls
+        return are noted, for the answer."""
         self._api = api
         self._pacer = pacer
         self._server = server_url.rstrip("/")
         self._room_files = room_files
-        self._rooms = dict(rooms)
-        self._users: dict[str, str] = {}
+        self._seen = seen or SeenNames()
+        self._types = {room_id: kind for room_id, (kind, _name) in rooms.items()}
+        for room_id, (_kind, name) in rooms.items():
+            self._seen.room(room_id, name)
         self._walk: list[str] | None = None
-
-    def room_name(self, room_id: str) -> str | None:
-        return self._rooms.get(room_id, ("", None))[1]
-
-    def user_name(self, user_id: str) -> str | None:
-        return self._users.get(user_id)
-
-    def know_user(self, user_id: str, username: str) -> None:
-        self._users[user_id] = username
 
     # -- resolution ---------------------------------------------------------------------------------
     def resolve_conversation(self, ref: ConversationRef) -> str:
-        if ref.id and ref.id in self._rooms:
+        if ref.id and ref.id in self._types:
             return ref.id
         api = self._require()
         params = _params(roomId=ref.id, roomName=ref.name)
@@ -107,7 +124,8 @@ class RocketChatFileSource:
         room = info.get("room") if isinstance(info, dict) else None
         if not isinstance(room, dict) or room.get("t") not in ENDPOINTS or not room.get("_id"):
             raise ConversationUnavailable("no accessible room")
-        self._rooms[str(room["_id"])] = (str(room["t"]), room.get("name") or room.get("fname"))
+        self._types[str(room["_id"])] = str(room["t"])
+        self._seen.room(str(room["_id"]), room.get("name") or room.get("fname"))
         return str(room["_id"])
 
     def resolve_user(self, ref: UserRef) -> str:
@@ -119,7 +137,7 @@ class RocketChatFileSource:
         user = info.get("user") if isinstance(info, dict) else None
         if not isinstance(user, dict) or not user.get("_id"):
             raise UnknownUser("no such user")
-        self._users[str(user["_id"])] = str(user.get("username") or ref.name or "")
+        self._seen.user(str(user["_id"]), user.get("username") or ref.name)
         return str(user["_id"])
 
     # -- listing ------------------------------------------------------------------------------------
@@ -164,7 +182,8 @@ class RocketChatFileSource:
             rooms: list[str] = []
             for sub in data.get("update") or []:
                 if isinstance(sub, dict) and sub.get("t") in ENDPOINTS and sub.get("rid"):
-                    self._rooms.setdefault(str(sub["rid"]), (str(sub["t"]), sub.get("name") or sub.get("fname")))
+                    self._types.setdefault(str(sub["rid"]), str(sub["t"]))
+                    self._seen.room(str(sub["rid"]), sub.get("name") or sub.get("fname"), replace=False)
                     rooms.append(str(sub["rid"]))
             self._walk = self._files_first(rooms)
         return self._walk
@@ -184,7 +203,7 @@ class RocketChatFileSource:
         return sorted(rooms, key=rank)
 
     def _files(self, room_id: str, query: SourceQuery, offset: int, count: int) -> dict[str, Any]:
-        room_type: str = self._rooms.get(room_id, ("", None))[0] or self._room_type(room_id)
+        room_type = self._types.get(room_id) or self._room_type(room_id)
         endpoint = ENDPOINTS.get(room_type)
         if endpoint is None:
             raise ConversationUnavailable("unsupported room type")
@@ -204,13 +223,12 @@ class RocketChatFileSource:
 
     def _room_type(self, room_id: str) -> str:
         self.resolve_conversation(ConversationRef(id=room_id))
-        return self._rooms.get(room_id, ("", None))[0]
+        return self._types.get(room_id, "")
 
     def _file_infos(self, data: dict[str, Any]) -> list[FileInfo]:
         files = [to_file_info(f, self._server) for f in data.get("files") or [] if isinstance(f, dict)]
         for f in files:
-            if f.uploader_name:
-                self._users.setdefault(f.uploader_id, f.uploader_name)
+            self._seen.user(f.uploader_id, f.uploader_name, replace=False)
         return files
 
     # -- plumbing -----------------------------------------------------------------------------------

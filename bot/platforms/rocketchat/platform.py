@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from bot.platforms.contract import Check, Host, Names, PlatformName, Services, TimeLeft
+from bot.platforms.contract import Check, Host, PlatformName, Services, TimeLeft
 from bot.platforms.rocketchat import check, render, routes
 from bot.platforms.rocketchat.charts import ChartLinks
 from bot.platforms.rocketchat.client import bot_client, user_client
@@ -18,7 +18,7 @@ from bot.platforms.rocketchat.pacing import Pacer
 from bot.platforms.rocketchat.settings import BotAccount, RocketChatSettings
 from bot.platforms.rocketchat.workspace import bot_rooms, room_types
 from bot.services.ratelimit import RateLimiter
-from handlers.cards import Reply
+from handlers.answers import Answered, NeedsAuthorization
 from handlers.records import Conversation
 
 
@@ -79,8 +79,8 @@ class RocketChatPlatform:
         pacer = Pacer(limiter, self._settings.workspace, user_id, time_left=time_left)
         return RocketChatFileSource(api, self._settings.url, {}, pacer=pacer)
 
-    def render(self, reply: Reply, names: Names) -> dict[str, Any]:
-        return render.render(reply, names.room_name, names.user_name)
+    def render(self, answer: Answered | NeedsAuthorization) -> dict[str, Any]:
+        return render.answer(answer)
 
     def routes(self, services: Services) -> Blueprint:
         return routes.blueprint(self._settings, self._host, services)

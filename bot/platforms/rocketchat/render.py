@@ -1,39 +1,38 @@
-"""UIKit rendering of the neutral replies for Rocket.Chat (blocks the bridge App shows as-is).
+"""UIKit rendering of the views (`handlers/views.py`, `handlers/report_views.py`) for Rocket.Chat: blocks the
+bridge App shows as-is. Every name from outside is escaped here, and only here; views come with their names
+already given (`handlers/names.py`).
 
 Interactive elements carry no `appId`: the App stamps its own id on them (it is the only one who knows it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from handlers.cards import Listing, Notice, Reply, describe, empty_text, partial_note, size, stats_line
-from handlers.kinds import MENU_LABELS, label
-from handlers.report_views import (
-    CHART_UNAVAILABLE,
-    PRIVATE_AGGREGATE,
+from handlers import messages
+from handlers.answers import Answered, NeedsAuthorization, View
+from handlers.report_views import FileList, FileRow, ReportNotice, ReportView, Subject, Table
+from handlers.views import (
+    ACTION_AUTHORIZE,
+    ACTION_NEXT,
+    ACTION_PREV,
+    ACTION_TYPE,
     Conversation,
-    FileList,
-    FileRow,
+    ListingRow,
+    ListingView,
+    Notice,
+    Part,
     Person,
     PrivateConversations,
-    ReportNotice,
-    ReportView,
-    Subject,
-    Table,
+    Text,
+    TypeMenu,
     one_line,
     sentence_text,
     web_link,
 )
-from handlers.source import FileInfo
 
-ACTION_PREV = "files_prev"
-ACTION_NEXT = "files_next"
-ACTION_TYPE = "files_type"
-ACTION_AUTHORIZE = "files_authorize"
 AUTHORIZE_BLOCK = "files-authorize"
-TITLE = "Files"
+NAVIGATION_BLOCK = "files-nav"  # the buttons' block id when the listing has no type menu (whose state it is)
 
 # Rocket.Chat's message parser (`@rocket.chat/message-parser`, which also renders UIKit `mrkdwn`) has no
 # general escape: a backslash escapes only * _ ~ ` # . — and, in the versions servers run today, not inside
@@ -48,21 +47,28 @@ _MARKUP = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "*_~`[]<>|@#\\"})
 Block = dict[str, Any]
 
 
-Names = Callable[[str], str | None]
+def answer(settled: Answered | NeedsAuthorization) -> dict[str, Any]:
+    """The bridge answer: `{"text", "title", "blocks", "surface"}`."""
+    if isinstance(settled, NeedsAuthorization):
+        return _notice(settled.notice)
+    return render(settled.view, settled.chart)
 
 
-def render(reply: Reply, room_name: Names, user_name: Names) -> dict[str, Any]:
-    """The bridge answer: `{"text", "title", "blocks", "surface"}`. The name lookups turn ids into
-    `#room` / `@user` (only names the user's own requests returned)."""
-    if isinstance(reply, Notice):
-        return _notice(reply)
-    return _listing(reply, room_name, user_name)
+def render(view: View, chart_url: str | None = None) -> dict[str, Any]:
+    """The bridge answer for a view; `chart_url` as for `report`."""
+    if isinstance(view, Notice):
+        return _notice(view)
+    if isinstance(view, ListingView):
+        return _listing(view)
+    if isinstance(view, ReportNotice):
+        return report_notice(view)
+    return report(view, chart_url)
 
 
 def nothing() -> dict[str, Any]:
     """The answer to a click with nothing to show: the Authorize link button, which the client opens by itself
     (Rocket.Chat still reports the click as a block action)."""
-    return {"text": "", "title": TITLE, "blocks": [], "surface": "none"}
+    return {"text": "", "title": messages.ANSWER_TITLE, "blocks": [], "surface": "none"}
 
 
 def escape(text: str) -> str:
@@ -87,6 +93,24 @@ def _mrkdwn(text: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": text}
 
 
+def _conversation(conv: Conversation) -> str:
+    return f"#{escape(conv.name)}" if conv.name else messages.THIS_CONVERSATION
+
+
+def _person(person: Person, fallback: str) -> str:
+    return f"@{escape(person.name)}" if person.name else fallback
+
+
+def _part(part: Part) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Text):
+        return escape(part.text)
+    if isinstance(part, Conversation):
+        return _conversation(part)
+    return _person(part, messages.SOMEONE)
+
+
 def _notice(notice: Notice) -> dict[str, Any]:
     text = notice.text.replace("*", "")
     blocks: list[Block] = [{"type": "section", "text": _mrkdwn(notice.text)}]
@@ -99,72 +123,68 @@ def _notice(notice: Notice) -> dict[str, Any]:
                     {
                         "type": "button",
                         "actionId": ACTION_AUTHORIZE,
-                        "text": _plain("Authorize files-bot"),
+                        "text": _plain(messages.AUTHORIZE_BUTTON),
                         "url": notice.authorize_url,
                         "style": "primary",
                     }
                 ],
             }
         )
-    return {"text": text, "title": TITLE, "blocks": blocks, "surface": "notification"}
+    return {"text": text, "title": messages.ANSWER_TITLE, "blocks": blocks, "surface": "notification"}
 
 
-def _listing(listing: Listing, room_name: Names, user_name: Names) -> dict[str, Any]:
-    def room(room_id: str) -> str:
-        name = room_name(room_id)
-        return f"#{escape(name)}" if name else "this room"
-
-    def user(user_id: str) -> str:
-        name = user_name(user_id)
-        return f"@{escape(name)}" if name else "that user"
-
-    title = describe(listing, room, user)
-    stats = stats_line(listing)
-    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{title}*\n{stats}")}]
-    if note := partial_note(listing):
-        blocks.append({"type": "context", "elements": [_mrkdwn(note)]})
+def _listing(view: ListingView) -> dict[str, Any]:
+    title = "".join(_part(p) for p in view.title)
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{title}*\n{view.stats}")}]
+    if view.note:
+        blocks.append({"type": "context", "elements": [_mrkdwn(view.note)]})
     blocks.append({"type": "divider"})
-    if listing.rows:
-        blocks.extend({"type": "section", "text": _mrkdwn(_row(f, listing, room))} for f in listing.rows)
-    else:
-        blocks.append({"type": "section", "text": _mrkdwn(empty_text(listing))})
-    blocks.append(_controls(listing))
-    return {"text": f"{title} — {stats}", "title": TITLE, "blocks": blocks, "surface": "contextualBar"}
+    blocks.extend({"type": "section", "text": _mrkdwn(_row(row))} for row in view.rows)
+    if view.empty:
+        blocks.append({"type": "section", "text": _mrkdwn(view.empty)})
+    if controls := _controls(view):
+        blocks.append(controls)
+    answer = {"text": f"{title} — {view.stats}", "title": messages.ANSWER_TITLE, "blocks": blocks}
+    return {**answer, "surface": "contextualBar"}
 
 
-def _row(f: FileInfo, listing: Listing, room: Callable[[str], str]) -> str:
-    linked = link(f.link, f.name)
-    details = [f"@{escape(f.uploader_name)}" if f.uploader_name else "unknown uploader", f.created.date().isoformat()]
-    where = listing.query.conversation_id or (f.conversations[0] if f.conversations else None)
-    if where:
-        details.append(room(where))
-    return f"*{linked}* · {size(f.size)} · {escape(f.type_label or label(f.kind))}\n" + " · ".join(details)
+def _row(row: ListingRow) -> str:
+    uploader = _person(row.uploader, messages.UNKNOWN_UPLOADER) if row.uploader else messages.UNKNOWN_UPLOADER
+    details = [uploader, row.created.date().isoformat()]
+    if row.where:
+        details.append(_conversation(row.where))
+    return f"*{link(row.file.url, row.file.name)}* · {row.size} · {escape(row.kind.text)}\n" + " · ".join(details)
 
 
-def _controls(listing: Listing) -> Block:
+def _controls(view: ListingView) -> Block | None:
     elements: list[Block] = []
-    if listing.prev_token:
+    if view.prev:
         elements.append(
-            {"type": "button", "actionId": ACTION_PREV, "text": _plain("◀ Prev"), "value": listing.prev_token}
+            {"type": "button", "actionId": ACTION_PREV, "text": _plain(messages.PREV_BUTTON), "value": view.prev}
         )
-    if listing.next_token:
+    if view.next:
         elements.append(
-            {"type": "button", "actionId": ACTION_NEXT, "text": _plain("Next ▶"), "value": listing.next_token}
+            {"type": "button", "actionId": ACTION_NEXT, "text": _plain(messages.NEXT_BUTTON), "value": view.next}
         )
-    options = [{"text": _plain("All types"), "value": "all"}]
-    options += [{"text": _plain(text), "value": kind.value} for kind, text in MENU_LABELS.items()]
-    current = next(iter(listing.active_kinds)).value if len(listing.active_kinds) == 1 else "all"
+    if view.menu:
+        elements.append(_menu(view.menu))
+    if not elements:
+        return None
     # The menu's listing state rides in the block id; the chosen option's value is just the kind.
-    elements.append(
-        {
-            "type": "static_select",
-            "actionId": ACTION_TYPE,
-            "placeholder": _plain("Type"),
-            "options": options,
-            "initialValue": current,
-        }
-    )
-    return {"type": "actions", "blockId": listing.menu_token or "files-nav", "elements": elements}
+    block_id = view.menu.state if view.menu else NAVIGATION_BLOCK
+    return {"type": "actions", "blockId": block_id, "elements": elements}
+
+
+def _menu(menu: TypeMenu) -> Block:
+    select: Block = {
+        "type": "static_select",
+        "actionId": ACTION_TYPE,
+        "placeholder": _plain(messages.TYPE_MENU),
+        "options": [{"text": _plain(o.label), "value": o.value} for o in menu.options],
+    }
+    if menu.chosen is not None:
+        select["initialValue"] = menu.chosen
+    return select
 
 
 # -- reports ------------------------------------------------------------------------------------------------
@@ -175,12 +195,12 @@ _MAX_NAME = 300
 _MAX_LINK = 1000
 
 
-def report(view: ReportView, names: Names, chart_url: str | None) -> dict[str, Any]:
+def report(view: ReportView, chart_url: str | None) -> dict[str, Any]:
     """The bridge answer for a report, shown in the contextual bar."""
     return {
         "text": report_text(view),
         "title": view.title,
-        "blocks": report_blocks(view, names, chart_url),
+        "blocks": report_blocks(view, chart_url),
         "surface": REPORT_SURFACE,
     }
 
@@ -192,19 +212,19 @@ def report_text(view: ReportView) -> str:
     return view.summary
 
 
-def report_blocks(view: ReportView, names: Names, chart_url: str | None) -> list[Block]:
+def report_blocks(view: ReportView, chart_url: str | None) -> list[Block]:
     """UIKit blocks for a report: a message's `blocks` or a contextual bar's. `chart_url` shows the chart."""
     blocks: list[Block] = [{"type": "section", "text": _plain(sentence_text(view.heading))}]
     if view.facts:
         blocks.append({"type": "section", "fields": [_mrkdwn(f"*{f.label}*\n{f.value}") for f in view.facts]})
     for section in view.sections:
         blocks.append({"type": "divider"})
-        blocks.extend(_table(section, names) if isinstance(section, Table) else _files(section, names))
+        blocks.extend(_table(section) if isinstance(section, Table) else _files(section))
     if view.chart and chart_url:
         chart = view.chart
         blocks.append({"type": "image", "imageUrl": chart_url, "altText": chart.alt, "title": _plain(chart.title)})
     elif view.chart:
-        blocks.append({"type": "context", "elements": [_plain(CHART_UNAVAILABLE)]})
+        blocks.append({"type": "context", "elements": [_plain(messages.CHART_UNAVAILABLE)]})
     blocks.extend({"type": "context", "elements": [_plain(note)]} for note in view.notes)
     return blocks
 
@@ -212,48 +232,47 @@ def report_blocks(view: ReportView, names: Names, chart_url: str | None) -> list
 def report_notice(notice: ReportNotice) -> dict[str, Any]:
     return {
         "text": notice.summary,
-        "title": TITLE,
+        "title": messages.ANSWER_TITLE,
         "blocks": [{"type": "section", "text": _plain(sentence_text(notice.sentence))}],
         "surface": "notification",
     }
 
 
-def _table(table: Table, names: Names) -> list[Block]:
+def _table(table: Table) -> list[Block]:
     blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{table.title}*")}]
     if table.rows:
-        blocks[0]["fields"] = [_plain(f"{_subject(row.subject, names)}: {row.value}") for row in table.rows]
+        blocks[0]["fields"] = [_plain(f"{_subject(row.subject)}: {row.value}") for row in table.rows]
     if table.more:
         blocks.append({"type": "context", "elements": [_plain(table.more)]})
     return blocks
 
 
-def _files(files: FileList, names: Names) -> list[Block]:
+def _files(files: FileList) -> list[Block]:
     blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{files.title}*")}]
-    blocks.extend({"type": "section", "fields": _file_fields(row, names)} for row in files.files)
+    blocks.extend({"type": "section", "fields": _file_fields(row)} for row in files.files)
     return blocks
 
 
-def _file_fields(row: FileRow, names: Names) -> list[dict[str, str]]:
+def _file_fields(row: FileRow) -> list[dict[str, str]]:
     name = _fit(row.file.name, _MAX_NAME)
     url = row.file.url if len(row.file.url) <= _MAX_LINK else ""
-    uploader = _person(row.uploader, names) if row.uploader else "unknown uploader"
+    uploader = _plain_person(row.uploader) if row.uploader else messages.UNKNOWN_UPLOADER
     details = _plain(" · ".join([row.size, uploader, row.created.isoformat()]))
     return [_mrkdwn(f"*{link(url, name)}*") if web_link(url) else _plain(one_line(name)), details]
 
 
-def _subject(subject: Subject, names: Names) -> str:
+def _subject(subject: Subject) -> str:
     if isinstance(subject, Person):
-        return _person(subject, names)
+        return _plain_person(subject)
     if isinstance(subject, Conversation):
-        return f"#{one_line(subject.name)}"
+        return sentence_text([subject])
     if isinstance(subject, PrivateConversations):
-        return PRIVATE_AGGREGATE
+        return messages.PRIVATE_AGGREGATE
     return subject
 
 
-def _person(person: Person, names: Names) -> str:
-    name = names(person.id)
-    return f"@{one_line(name)}" if name else "someone"
+def _plain_person(person: Person) -> str:
+    return sentence_text([person])
 
 
 def _fit(text: str, limit: int) -> str:

@@ -16,8 +16,8 @@ from flask import Blueprint, Response, jsonify, make_response, redirect, request
 from bot import storage
 from bot.platforms.contract import Host, Services
 from bot.platforms.rocketchat import protocol
-from bot.platforms.rocketchat.bridge import RocketChatFiles
 from bot.platforms.rocketchat.charts import ChartLinks, InvalidChart
+from bot.platforms.rocketchat.interactions import RocketChatInteractions
 from bot.platforms.rocketchat.oauth import STATE_COOKIE, STATE_SECONDS, OAuthError, RocketChatOAuth
 from bot.platforms.rocketchat.paths import ACTION_PATH, CHART_PATH, COMMAND_PATH, INSTALL_PATH, REDIRECT_PATH
 from bot.platforms.rocketchat.settings import RocketChatSettings
@@ -35,7 +35,7 @@ def blueprint(settings: RocketChatSettings, host: Host, services: Services) -> B
     oauth = RocketChatOAuth(
         settings, host.public_url, storage.backend(host.data_dir).rocketchat_tokens(state_seconds=STATE_SECONDS)
     )
-    files = RocketChatFiles(settings, host.public_url, oauth, services.cache, services.limiter)
+    files = RocketChatInteractions(settings, host.public_url, oauth, services.cache, services.limiter)
     verifier = BridgeVerifier(settings.app_secret)
     charts = ChartLinks(settings.app_secret, host.public_url)
     admission = services.admission

@@ -11,7 +11,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot import storage
 from bot.platforms.contract import Host, Services
-from bot.platforms.slack import events, listeners, scopes
+from bot.platforms.slack import events, interactions, scopes
 from bot.platforms.slack.authorize import UserTokenAuthorize
 from bot.platforms.slack.client import web_client
 from bot.platforms.slack.paths import INSTALL_PATH, REDIRECT_PATH
@@ -67,10 +67,10 @@ def build_app(settings: SlackSettings, host: Host, services: Services) -> App:
     # Bolt tries listeners in the order they were added: `/files` and its buttons, the requests that
     # wait for an ack, come first.
     codec = StateCodec(settings.signing_secret, purpose="slack")
-    files = listeners.FilesListeners(
+    files = interactions.SlackInteractions(
         settings, host.public_url, codec, services.limiter, services.cache, services.priority
     )
-    listeners.register(app, files)
+    interactions.register(app, files)
     events.register(app, services.cache)  # with Bolt's token-revocation listeners (see there why not enable_…())
     return app
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint
 from slack_sdk import WebClient
 
-from bot.platforms.contract import Check, Host, Names, PlatformName, Services, TimeLeft
+from bot.platforms.contract import Check, Host, PlatformName, Services, TimeLeft
 from bot.platforms.slack import check, render, routes
 from bot.platforms.slack.app import build_app
 from bot.platforms.slack.client import web_client
@@ -17,7 +17,7 @@ from bot.platforms.slack.files_source import SlackFileSource
 from bot.platforms.slack.settings import SlackSettings
 from bot.platforms.slack.workspace import bot_conversations, bot_tokens, installed
 from bot.services.ratelimit import RateLimiter
-from handlers.cards import Reply
+from handlers.answers import Answered, NeedsAuthorization
 from handlers.records import Conversation
 
 # Slack counts `files.list` per method and workspace: the sync takes each page from that bucket.
@@ -70,9 +70,8 @@ class SlackPlatform:
         del user_id, time_left  # the token says who; the ack comes first, the listing has its own time
         return SlackFileSource(self._client, token, limiter=limiter, workspace=workspace)
 
-    def render(self, reply: Reply, names: Names) -> dict[str, Any]:
-        del names  # Slack shows `<#C…>` and `<@U…>` as names itself
-        return render.render(reply)
+    def render(self, answer: Answered | NeedsAuthorization) -> dict[str, Any]:
+        return render.answer(answer)
 
     def routes(self, services: Services) -> Blueprint:
         return routes.blueprint(build_app(self._settings, self._host, services))

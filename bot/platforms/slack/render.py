@@ -1,8 +1,9 @@
-"""Block Kit rendering of the neutral replies, with slack_sdk's typed models."""
+"""Block Kit rendering of the views (`handlers/views.py`, `handlers/report_views.py`), with slack_sdk's typed
+models. Every name from outside is escaped here, and only here, for Slack's mrkdwn; people and
+conversations are Slack mentions, which Slack names for each reader itself."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -24,59 +25,58 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import SlackFile
 
-from handlers.cards import Listing, Notice, Reply, describe, empty_text, partial_note, size, stats_line
-from handlers.kinds import MENU_LABELS, label
-from handlers.report_views import (
-    CHART_UNAVAILABLE,
-    PRIVATE_AGGREGATE,
+from handlers import messages
+from handlers.answers import Answered, NeedsAuthorization, View
+from handlers.report_views import FileList, FileRow, ReportNotice, ReportView, Subject, Table
+from handlers.views import (
+    ACTION_AUTHORIZE,
+    ACTION_NEXT,
+    ACTION_PREV,
+    ACTION_TYPE,
     Conversation,
-    FileList,
-    FileRow,
+    ListingRow,
+    ListingView,
+    Notice,
     Part,
     Person,
     PrivateConversations,
-    ReportNotice,
-    ReportView,
-    Subject,
-    Table,
+    Text,
+    TypeMenu,
     one_line,
     sentence_text,
     web_link,
 )
-from handlers.source import FileInfo
 
 log = logging.getLogger(__name__)
-
-ACTION_PREV = "files_prev"
-ACTION_NEXT = "files_next"
-ACTION_TYPE = "files_type"
-ACTION_AUTHORIZE = "files_authorize"
 
 # Block Kit's limits, as slack_sdk's models state them (the same numbers as docs.slack.dev/reference/block-kit).
 _MAX_VALUE = ButtonElement.value_max_length
 _MAX_BLOCK_ID = Block.block_id_max_length
-# A row is one section, whose text Slack caps at 3,000 characters (SectionBlock.text_max_length): each untrusted
-# part gets a share that keeps the whole row under it, however long the platform's strings are.
-_MAX_NAME = 600
+# A listing's row is one section, whose text Slack caps at 3,000 characters (SectionBlock.text_max_length):
+# each untrusted part gets a share that keeps the whole row under it, however long the platform's strings are.
+_MAX_LABEL = 600
 _MAX_KIND = 60
 _MAX_HREF = 1500
-_SLACK_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+# What a Slack id looks like: anything else can't be made a mention (of someone, or of everyone).
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,20}")
 
 
-def render(reply: Reply) -> dict[str, Any]:
+def answer(settled: Answered | NeedsAuthorization) -> dict[str, Any]:
     """`{"text", "blocks"}` for `respond()` / `ack()`."""
-    if isinstance(reply, Notice):
-        return _notice(reply)
-    return _listing(reply)
+    if isinstance(settled, NeedsAuthorization):
+        return _notice(settled.notice)
+    return render(settled.view, settled.chart)
 
 
-def conversation_mention(conversation_id: str) -> str:
-    # Slack renders the name only for viewers who can see the conversation.
-    return f"<#{conversation_id}>"
-
-
-def user_mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+def render(view: View, chart_file: str | None = None) -> dict[str, Any]:
+    """`{"text", "blocks"}` for a view; `chart_file` as for `report`."""
+    if isinstance(view, Notice):
+        return _notice(view)
+    if isinstance(view, ListingView):
+        return _listing(view)
+    if isinstance(view, ReportNotice):
+        return report_notice(view)
+    return report(view, chart_file)
 
 
 def escape(text: str) -> str:
@@ -103,12 +103,12 @@ def clip(text: str, limit: int) -> str:
     return "".join(kept) + "…"
 
 
-def link_label(text: str, limit: int = _MAX_NAME) -> str:
+def link_label(text: str, limit: int) -> str:
     """`text` as the label of a `<url|label>` link: escaped, on one line, clipped, with no `|` to split it."""
     return clip(text, limit).replace("|", "¦")
 
 
-def link(url: str, text: str, *, limit: int = _MAX_NAME) -> str:
+def link(url: str, text: str, *, limit: int) -> str:
     """A mrkdwn link to `url` if it is an http(s) link (percent-encoded so it can't end early) short enough
     to keep its section within Slack's limit, else the escaped, clipped text alone."""
     href = web_link(url)
@@ -118,6 +118,35 @@ def link(url: str, text: str, *, limit: int = _MAX_NAME) -> str:
     return f"<{target}|{link_label(text, limit)}>"
 
 
+def _person(person: Person, fallback: str) -> str:
+    # Slack names the person for each reader. An id that isn't one can't become a mention of someone (or of
+    # everyone) else.
+    if _SLACK_ID.fullmatch(person.id):
+        return f"<@{person.id}>"
+    return escape(one_line(person.name)) if person.name else fallback
+
+
+def _conversation(conv: Conversation) -> str:
+    # Slack names the conversation for each reader; a name the bot holds is only a fallback.
+    if _SLACK_ID.fullmatch(conv.id):
+        return f"<#{conv.id}>"
+    return f"#{escape(one_line(conv.name))}" if conv.name else messages.THIS_CONVERSATION
+
+
+def _part(part: Part) -> str:
+    if isinstance(part, str):
+        return escape(part)
+    if isinstance(part, Text):
+        return escape(part.text)
+    if isinstance(part, Conversation):
+        return _conversation(part)
+    return _person(part, messages.SOMEONE)
+
+
+def _sentence(parts: Sequence[Part]) -> str:
+    return "".join(_part(p) for p in parts)
+
+
 def _notice(notice: Notice) -> dict[str, Any]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=notice.text))]
     if notice.authorize_url:
@@ -125,7 +154,7 @@ def _notice(notice: Notice) -> dict[str, Any]:
             ActionsBlock(
                 elements=[
                     ButtonElement(
-                        text="Authorize files-bot",
+                        text=messages.AUTHORIZE_BUTTON,
                         action_id=ACTION_AUTHORIZE,
                         url=notice.authorize_url,
                         style="primary",
@@ -136,70 +165,58 @@ def _notice(notice: Notice) -> dict[str, Any]:
     return {"text": notice.text, "blocks": [b.to_dict() for b in blocks]}
 
 
-def _listing(listing: Listing) -> dict[str, Any]:
-    title = _title(listing)
-    stats = stats_line(listing)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n{stats}"))]
-    if note := partial_note(listing):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+def _listing(view: ListingView) -> dict[str, Any]:
+    title = _sentence(view.title)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n{view.stats}"))]
+    if view.note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=view.note)]))
     blocks.append(DividerBlock())
-    if listing.rows:
-        blocks.extend(SectionBlock(text=MarkdownTextObject(text=_row(f, listing), verbatim=True)) for f in listing.rows)
-    else:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=empty_text(listing))))
-    if controls := _controls(listing):
+    blocks.extend(SectionBlock(text=MarkdownTextObject(text=_row(row), verbatim=True)) for row in view.rows)
+    if view.empty:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=view.empty)))
+    if controls := _controls(view):
         blocks.append(controls)
-    return {"text": f"{title} — {stats}", "blocks": [b.to_dict() for b in blocks]}
+    return {"text": f"{title} — {view.stats}", "blocks": [b.to_dict() for b in blocks]}
 
 
-def _title(listing: Listing) -> str:
-    # The name searched for is the user's own text: escaped like any other, so it can't become a mention.
-    if listing.query.name:
-        listing = dataclasses.replace(
-            listing, query=dataclasses.replace(listing.query, name=escape(listing.query.name))
-        )
-    return describe(listing, conversation_mention, user_mention)
+def _row(row: ListingRow) -> str:
+    linked = link(row.file.url, row.file.name, limit=_MAX_LABEL)
+    kind = clip(row.kind.text, _MAX_KIND)
+    when = f"<!date^{int(row.created.timestamp())}^{{date_short}}|{row.created.date().isoformat()}>"
+    details = [_person(row.uploader, messages.UNKNOWN_UPLOADER) if row.uploader else messages.UNKNOWN_UPLOADER, when]
+    if row.where and _SLACK_ID.fullmatch(row.where.id):
+        details.append(_conversation(row.where))
+    return f"*{linked}*  ·  {escape(row.size)}  ·  {kind}\n" + "  ·  ".join(details)
 
 
-def _row(f: FileInfo, listing: Listing) -> str:
-    linked = link(f.link, f.name)
-    kind = clip(f.type_label or label(f.kind), _MAX_KIND)
-    when = f"<!date^{int(f.created.timestamp())}^{{date_short}}|{f.created.date().isoformat()}>"
-    where = listing.query.conversation_id or (f.conversations[0] if f.conversations else None)
-    uploader = _SLACK_ID.fullmatch(f.uploader_id)
-    details = [user_mention(f.uploader_id) if uploader else "unknown uploader", when]
-    if where and _SLACK_ID.fullmatch(where):
-        details.append(conversation_mention(where))
-    return f"*{linked}*  ·  {size(f.size)}  ·  {kind}\n" + "  ·  ".join(details)
-
-
-def _controls(listing: Listing) -> ActionsBlock | None:
+def _controls(view: ListingView) -> ActionsBlock | None:
     elements: list[Any] = []
     for text, action_id, token in (
-        ("◀ Prev", ACTION_PREV, listing.prev_token),
-        ("Next ▶", ACTION_NEXT, listing.next_token),
+        (messages.PREV_BUTTON, ACTION_PREV, view.prev),
+        (messages.NEXT_BUTTON, ACTION_NEXT, view.next),
     ):
         if token and len(token) <= _MAX_VALUE:
             elements.append(ButtonElement(text=text, action_id=action_id, value=token))
         elif token:
             log.info("%s button left out: listing state too long for a button value", action_id)
-    block_id = listing.menu_token if listing.menu_token and len(listing.menu_token) <= _MAX_BLOCK_ID else None
-    if block_id:
+    menu = view.menu
+    block_id = menu.state if menu and len(menu.state) <= _MAX_BLOCK_ID else None
+    if menu and block_id:
         # The menu's state rides in the block id: option values are capped at 150 characters.
-        options = [Option(value="all", label="All types")]
-        options += [Option(value=kind.value, label=text) for kind, text in MENU_LABELS.items()]
-        current = next(
-            (o for o in options if len(listing.active_kinds) == 1 and o.value in listing.active_kinds),
-            options[0] if not listing.active_kinds else None,
-        )
-        elements.append(
-            StaticSelectElement(placeholder="Type", action_id=ACTION_TYPE, options=options, initial_option=current)
-        )
-    elif listing.menu_token:
+        elements.append(_menu(menu))
+    elif menu:
         log.info("type menu left out: listing state too long for a block id")
     if not elements:
         return None
     return ActionsBlock(elements=elements, block_id=block_id)
+
+
+def _menu(menu: TypeMenu) -> StaticSelectElement:
+    options = [Option(value=o.value, label=o.label) for o in menu.options]
+    chosen = next((o for o in options if o.value == menu.chosen), None)
+    return StaticSelectElement(
+        placeholder=messages.TYPE_MENU, action_id=ACTION_TYPE, options=options, initial_option=chosen
+    )
 
 
 # -- reports ------------------------------------------------------------------------------------------------
@@ -211,7 +228,6 @@ _MAX_HEADER = 150
 _MAX_FIELD = 2000
 _MAX_NAME = 300
 _MAX_LINK = 1000
-_SLACK_ID = re.compile(r"[A-Z0-9]{2,20}")
 
 
 def report(view: ReportView, chart_file: str | None = None) -> dict[str, Any]:
@@ -233,7 +249,7 @@ def report(view: ReportView, chart_file: str | None = None) -> dict[str, Any]:
             )
         )
     elif view.chart:
-        blocks.append(ContextBlock(elements=[_mrkdwn(CHART_UNAVAILABLE)]))
+        blocks.append(ContextBlock(elements=[_mrkdwn(messages.CHART_UNAVAILABLE)]))
     blocks.extend(ContextBlock(elements=[_mrkdwn(escape(note))]) for note in view.notes)
     if len(blocks) > _MAX_BLOCKS:  # not reachable with today's views; never let Slack refuse a report for it
         blocks = blocks[:_MAX_BLOCKS]
@@ -262,32 +278,23 @@ def _files(files: FileList) -> list[Block]:
 def _file_row(row: FileRow) -> str:
     name = _fit(row.file.name, _MAX_NAME)
     url = row.file.url if len(row.file.url) <= _MAX_LINK else ""
-    details = [_person(row.uploader) if row.uploader else "unknown uploader", row.created.isoformat()]
-    return f"*{link(url, name)}*  ·  {escape(row.size)}\n" + "  ·  ".join(details)
+    details = [_report_person(row.uploader) if row.uploader else messages.UNKNOWN_UPLOADER, row.created.isoformat()]
+    return f"*{link(url, name, limit=_MAX_LABEL)}*  ·  {escape(row.size)}\n" + "  ·  ".join(details)
 
 
 def _subject(subject: Subject) -> str:
     if isinstance(subject, Person):
-        return _person(subject)
+        return _report_person(subject)
     if isinstance(subject, Conversation):
         return _conversation(subject)
     if isinstance(subject, PrivateConversations):
-        return f"_{PRIVATE_AGGREGATE}_"
+        return f"_{messages.PRIVATE_AGGREGATE}_"
     return escape(subject)
 
 
-def _person(person: Person) -> str:
-    # An id that isn't one can't become a mention of someone (or of everyone) else.
-    return user_mention(person.id) if _SLACK_ID.fullmatch(person.id) else escape(one_line(person.id))
-
-
-def _conversation(conv: Conversation) -> str:
-    # Slack names the conversation for each reader; the name the cache holds is only a fallback.
-    return conversation_mention(conv.id) if _SLACK_ID.fullmatch(conv.id) else f"#{escape(one_line(conv.name))}"
-
-
-def _sentence(parts: Sequence[Part]) -> str:
-    return "".join(escape(p) if isinstance(p, str) else _conversation(p) for p in parts)
+def _report_person(person: Person) -> str:
+    # The cache keeps an uploader as the platform named them: what is no Slack id is shown as it is, escaped.
+    return _person(person, escape(one_line(person.id)))
 
 
 def _mrkdwn(text: str) -> MarkdownTextObject:
